@@ -1,0 +1,68 @@
+"""The settings every service shares; a service subclasses it with its own env prefix."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev-secret-change-me"})
+
+
+class ServiceSettings(BaseSettings):
+    """Configuration common to every service.
+
+    A subclass sets ``model_config = SettingsConfigDict(env_prefix="AUTH_")`` and the defaults
+    that make sense for it (port, database name).
+    """
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str = "service"
+    environment: Literal["dev", "test", "prod"] = "dev"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = "postgres://postgres@127.0.0.1:5432/postgres"
+    database_pool_max: int = 10
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    # Requests
+    max_body_bytes: int = 1_048_576
+
+    # Workers (outbox relay, consumers, scheduler) run inside the API process unless disabled.
+    run_workers: bool = True
+    outbox_sweep_seconds: float = 2.0
+    outbox_batch_size: int = 200
+    outbox_retention_hours: float = 72.0
+    processed_event_retention_days: float = 30.0
+    stream_retention_days: float = 14.0
+    consumer_block_ms: int = 1000
+    consumer_batch_size: int = 50
+    consumer_reclaim_idle_ms: int = 30_000
+    consumer_reclaim_every_seconds: float = 5.0
+    consumer_max_deliveries: int = 5
+
+    # Token check (services other than auth)
+    auth_url: str = "http://127.0.0.1:8000"
+    auth_timeout_seconds: float = 2.0
+    token_cache_seconds: float = 30.0
+
+    @property
+    def is_dev(self) -> bool:
+        return self.environment in ("dev", "test")
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> ServiceSettings:
+        if self.environment == "prod":
+            for name in self.secret_fields():
+                value = getattr(self, name)
+                if not isinstance(value, str) or value.strip().lower() in PLACEHOLDER_SECRETS:
+                    raise ValueError(f"{name} must be set to a real secret when environment=prod")
+        return self
+
+    def secret_fields(self) -> tuple[str, ...]:
+        """Names of fields that must not keep a placeholder value in production."""
+        return ()

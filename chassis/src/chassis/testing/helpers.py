@@ -1,0 +1,168 @@
+"""Helpers for tests that talk to real Postgres, Redis and HTTP servers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import uvicorn
+from redis.asyncio import Redis
+
+from chassis.events.envelope import Envelope, stream_for
+
+T = TypeVar("T")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def read_events(redis: Redis, event_type: str) -> list[Envelope]:
+    """Every envelope on the stream of ``event_type``, oldest first."""
+    entries: Any = await redis.xrange(stream_for(event_type))
+    return [
+        Envelope.from_fields(
+            {
+                (k.decode() if isinstance(k, bytes) else k): (
+                    v.decode() if isinstance(v, bytes) else v
+                )
+                for k, v in fields.items()
+            }
+        )
+        for _id, fields in entries
+    ]
+
+
+async def wait_until(
+    probe: Callable[[], Awaitable[T]], *, timeout: float = 5.0, interval: float = 0.02
+) -> T:
+    """Poll ``probe`` until it returns a truthy value; fail the test after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s (last value: {value!r})")
+        await asyncio.sleep(interval)
+
+
+class ContractValidator:
+    """Validates envelopes against the JSON Schemas in ``contracts/events``."""
+
+    def __init__(self, contracts_dir: Path) -> None:
+        self.contracts_dir = contracts_dir
+
+    def schema_for(self, event_type: str, version: int = 1) -> dict[str, Any]:
+        path = self.contracts_dir / "events" / f"{event_type}.v{version}.json"
+        if not path.exists():
+            raise AssertionError(f"no contract for {event_type} v{version} at {path}")
+        loaded: dict[str, Any] = json.loads(path.read_text())
+        return loaded
+
+    def validate(self, envelope: Envelope | dict[str, Any]) -> None:
+        import jsonschema
+
+        doc = envelope.as_json() if isinstance(envelope, Envelope) else envelope
+        schema = self.schema_for(doc["type"], int(doc.get("version", 1)))
+        jsonschema.Draft202012Validator(
+            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        ).validate(doc)
+
+
+class LiveServer:
+    """Serve an ASGI app with uvicorn on a free loopback port, inside the running loop."""
+
+    def __init__(self, app: Any, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_config=None, lifespan="on"
+        )
+        self.server = uvicorn.Server(config)
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> LiveServer:
+        self._task = asyncio.create_task(self.server.serve())
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if self._task.done():
+                self._task.result()
+                raise RuntimeError("server exited during start-up")
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start")
+            await asyncio.sleep(0.02)
+        return self
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        self.server.should_exit = True
+        await self._task
+        self._task = None
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+
+class RedisServer:
+    """A private redis-server on a free port, which a test may kill and restart."""
+
+    def __init__(self, *, appendonly: bool = False, directory: Path | None = None) -> None:
+        import shutil
+        import tempfile
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is not installed")
+        self.binary = binary
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.directory = directory or Path(tempfile.mkdtemp(prefix="redis-test-"))
+        self.appendonly = appendonly
+        self.process: Any = None
+
+    def start(self) -> None:
+        import subprocess
+
+        args = [
+            self.binary,
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--save", "",
+            "--dir", str(self.directory),
+            "--appendonly", "yes" if self.appendonly else "no",
+            "--appendfsync", "always" if self.appendonly else "everysec",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown save, as in a crash."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def __enter__(self) -> RedisServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()

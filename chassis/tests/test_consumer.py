@@ -1,0 +1,189 @@
+"""Consumers apply effects once, reclaim what dead consumers left, dead-letter poison."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from redis.asyncio import Redis
+
+from chassis.events import Envelope, EventConsumer, dead_letter_stream, stream_for
+from chassis.events.models import ProcessedEvent
+from tests.demo.models import Tally
+
+STREAM = stream_for("note_created")
+
+
+def note_event(text: str = "hi") -> Envelope:
+    return Envelope(
+        type="note_created", producer="test", data={"note_id": str(uuid.uuid4()), "text": text}
+    )
+
+
+def consumer(redis: Redis, name: str, **kw: object) -> EventConsumer:
+    async def on_note(event: Envelope) -> None:
+        if event.data["text"] == "poison":
+            raise ValueError("handler rejects this data")
+        await Tally.create(note_id=event.data["note_id"], consumer=name)
+
+    options: dict = {"reclaim_idle_ms": 50, "max_deliveries": 3, "block_ms": 10}
+    options.update(kw)
+    return EventConsumer(
+        redis, group="demo", consumer_name=name, handlers={"note_created": on_note}, **options
+    )
+
+
+async def pending_count(redis: Redis) -> int:
+    info = await redis.xpending(STREAM, "demo")
+    return int(info["pending"])
+
+
+async def test_events_produced_before_the_group_existed_are_processed(
+    redis: Redis, app: object
+) -> None:
+    early = note_event("early")
+    await redis.xadd(STREAM, early.to_fields())
+    c = consumer(redis, "c1")
+    await c.ensure_groups()
+    assert await c.poll_once() == 1
+    assert await Tally.filter(note_id=early.data["note_id"]).count() == 1
+    assert await pending_count(redis) == 0
+
+
+async def test_duplicate_delivery_has_one_effect(redis: Redis, app: object) -> None:
+    event = note_event()
+    c = consumer(redis, "c1")
+    await c.ensure_groups()
+    await redis.xadd(STREAM, event.to_fields())
+    await redis.xadd(STREAM, event.to_fields())  # e.g. a relay crash republished it
+    assert await c.poll_once() == 2
+    assert await Tally.filter(note_id=event.data["note_id"]).count() == 1
+    assert await ProcessedEvent.filter(event_id=event.event_id).count() == 1
+    assert await pending_count(redis) == 0
+
+
+async def test_entry_of_a_consumer_killed_before_ack_is_reclaimed_once(
+    redis: Redis, app: object
+) -> None:
+    event = note_event()
+    survivor = consumer(redis, "survivor")
+    await survivor.ensure_groups()
+    await redis.xadd(STREAM, event.to_fields())
+    # The doomed consumer reads the entry and dies before handling or acking it.
+    read = await redis.xreadgroup("demo", "doomed", {STREAM: ">"}, count=10)
+    assert len(read[0][1]) == 1
+    assert await survivor.poll_once() == 0  # nothing new for the survivor
+    assert await pending_count(redis) == 1
+    await asyncio.sleep(0.08)  # past the idle timeout
+    assert await survivor.reclaim_once() == 1
+    assert await Tally.filter(note_id=event.data["note_id"]).count() == 1
+    assert await pending_count(redis) == 0
+    assert await survivor.reclaim_once() == 0
+
+
+async def test_consumer_killed_after_commit_before_ack_applies_nothing_twice(
+    redis: Redis, app: object
+) -> None:
+    event = note_event()
+    doomed, survivor = consumer(redis, "doomed"), consumer(redis, "survivor")
+    await doomed.ensure_groups()
+    await redis.xadd(STREAM, event.to_fields())
+    original_xack = doomed.redis.xack
+
+    class Killed(Exception):
+        pass
+
+    async def die(*args: object) -> None:
+        raise Killed
+
+    doomed.redis.xack = die  # type: ignore[method-assign]
+    try:
+        await doomed.poll_once()
+    except Killed:
+        pass
+    finally:
+        doomed.redis.xack = original_xack  # type: ignore[method-assign]
+    assert await Tally.filter(note_id=event.data["note_id"]).count() == 1
+    assert await pending_count(redis) == 1
+    await asyncio.sleep(0.08)
+    assert await survivor.reclaim_once() == 1
+    assert await Tally.filter(note_id=event.data["note_id"]).count() == 1
+    assert await pending_count(redis) == 0
+
+
+async def test_poison_entry_is_dead_lettered_and_later_events_flow(
+    redis: Redis, app: object
+) -> None:
+    c = consumer(redis, "c1")
+    await c.ensure_groups()
+    poison, good = note_event("poison"), note_event("good")
+    await redis.xadd(STREAM, poison.to_fields())
+    await redis.xadd(STREAM, good.to_fields())
+    assert await c.poll_once() == 2
+    assert await Tally.filter(note_id=good.data["note_id"]).count() == 1  # not blocked
+    for _ in range(5):
+        await asyncio.sleep(0.06)
+        await c.reclaim_once()
+    dead = await redis.xrange(dead_letter_stream("demo"))
+    assert len(dead) == 1
+    fields = {k.decode(): v.decode() for k, v in dead[0][1].items()}
+    assert fields["event_id"] == str(poison.event_id)
+    assert fields["dlq_stream"] == STREAM
+    assert int(fields["dlq_deliveries"]) >= 3
+    assert "handler rejects this data" in fields["dlq_error"]
+    assert await pending_count(redis) == 0
+    assert await Tally.filter(note_id=poison.data["note_id"]).count() == 0
+    assert await ProcessedEvent.filter(event_id=poison.event_id).count() == 0
+
+
+async def test_malformed_envelope_goes_straight_to_dead_letter(redis: Redis, app: object) -> None:
+    c = consumer(redis, "c1")
+    await c.ensure_groups()
+    await redis.xadd(STREAM, {"type": "note_created", "data": "{"})
+    good = note_event()
+    await redis.xadd(STREAM, good.to_fields())
+    assert await c.poll_once() == 2
+    dead = await redis.xrange(dead_letter_stream("demo"))
+    assert len(dead) == 1 and b"bad envelope" in dead[0][1][b"dlq_error"]
+    assert await pending_count(redis) == 0
+    assert await Tally.filter(note_id=good.data["note_id"]).count() == 1
+
+
+async def test_two_replicas_share_the_load_and_apply_each_effect_once(
+    redis: Redis, app: object
+) -> None:
+    a, b = consumer(redis, "a", batch_size=5), consumer(redis, "b", batch_size=5)
+    await a.ensure_groups()
+    events = [note_event(f"e{i}") for i in range(100)]
+    for event in events:
+        await redis.xadd(STREAM, event.to_fields())
+
+    async def drain(c: EventConsumer) -> None:
+        while await c.poll_once(block_ms=50):
+            await asyncio.sleep(0)
+
+    await asyncio.gather(drain(a), drain(b))
+    assert await Tally.all().count() == 100
+    for event in events[:10]:
+        assert await Tally.filter(note_id=event.data["note_id"]).count() == 1
+    assert await Tally.filter(consumer="a").count() > 0
+    assert await Tally.filter(consumer="b").count() > 0
+    assert await pending_count(redis) == 0
+
+
+async def test_run_loop_handles_events_in_real_time(redis: Redis, app: object) -> None:
+    c = consumer(redis, "live", block_ms=200)
+    stop = asyncio.Event()
+    task = asyncio.create_task(c.run(stop))
+    try:
+        await asyncio.sleep(0.1)
+        event = note_event()
+        await redis.xadd(STREAM, event.to_fields())
+        for _ in range(100):
+            if await Tally.filter(note_id=event.data["note_id"]).count():
+                break
+            await asyncio.sleep(0.01)
+        assert await Tally.filter(note_id=event.data["note_id"]).count() == 1
+    finally:
+        stop.set()
+        await task

@@ -1,0 +1,116 @@
+"""Errors have one JSON shape; bad input is a 4xx, never a 500."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.demo.models import Note
+
+
+async def test_unknown_route_is_json_404(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/nope")
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Not Found"}}
+
+
+async def test_validation_error_shape_does_not_echo_input(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v1/notes", json={"text": "", "secret": "hunter2"})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    locs = [d["loc"] for d in error["details"]]
+    assert ["body", "text"] in locs and ["body", "secret"] in locs  # unknown field refused
+    assert "hunter2" not in response.text
+    assert await Note.all().count() == 0
+
+
+async def test_oversized_body_is_413_and_writes_nothing(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/notes",
+        content=b'{"text": "' + b"x" * 2_000_000 + b'"}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+    assert await Note.all().count() == 0
+
+
+async def test_chunked_oversized_body_is_413(client: httpx.AsyncClient) -> None:
+    async def body():  # no content-length: the limit is counted while reading
+        for _ in range(40):
+            yield b"x" * 65536
+
+    response = await client.post(
+        "/api/v1/notes", content=body(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b'{"text": "a\\u0000b"}', b'{"text": "a\x00b"}'],
+    ids=["escaped", "raw"],
+)
+async def test_nul_byte_in_body_is_422(client: httpx.AsyncClient, payload: bytes) -> None:
+    response = await client.post(
+        "/api/v1/notes", content=payload, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
+    assert await Note.all().count() == 0
+
+
+async def test_escaped_backslash_before_u0000_is_not_a_nul(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/notes",
+        content=b'{"text": "a\\\\u0000b"}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 201
+    assert response.json()["text"] == "a\\u0000b"
+
+
+async def test_nul_byte_in_query_is_422(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/limited?key=a%00b")
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+async def test_malformed_json_is_422(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/notes", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+
+
+async def test_request_id_is_echoed_or_made(client: httpx.AsyncClient) -> None:
+    given = await client.get("/healthz", headers={"x-request-id": "abc-123"})
+    assert given.headers["x-request-id"] == "abc-123"
+    made = await client.get("/healthz", headers={"x-request-id": "bad id with spaces"})
+    assert made.headers["x-request-id"] != "bad id with spaces"
+    assert len(made.headers["x-request-id"]) == 32
+
+
+async def test_readyz_checks_database_and_redis(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+
+
+async def test_metrics_exposes_request_histogram(client: httpx.AsyncClient) -> None:
+    await client.get("/healthz")
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert 'http_request_duration_seconds_count{method="GET",route="/healthz"' in response.text
+
+
+async def test_rate_limit_is_429_with_retry_after(client: httpx.AsyncClient) -> None:
+    for _ in range(3):
+        assert (await client.get("/api/v1/limited?key=x")).status_code == 200
+    response = await client.get("/api/v1/limited?key=x")
+    assert response.status_code == 429
+    assert 1 <= int(response.headers["retry-after"]) <= 60
+    assert response.json()["error"]["code"] == "rate_limited"
+    # another key has its own budget
+    assert (await client.get("/api/v1/limited?key=y")).status_code == 200
