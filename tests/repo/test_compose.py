@@ -1,6 +1,6 @@
 """Repo-level checks of the container, compose, CI and Dependabot files.
 
-They need only pytest and PyYAML (tests/repo/requirements.txt) and read files; no
+They need only pytest and PyYAML (tests/requirements.txt) and read files; no
 Docker engine, no network. Services are discovered by globbing (``*-service/``,
 compose files, Dockerfiles), so the checks keep covering services as they are
 added.

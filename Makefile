@@ -1,0 +1,29 @@
+# The platform's commands. Each installs what it needs first (see scripts/platform.py).
+PYTHON ?= python3
+PLATFORM := $(PYTHON) scripts/platform.py
+
+.PHONY: up down restart status test lint install lock
+
+up:        ## create envs, databases and migrations, start every service (API + workers)
+	$(PLATFORM) up
+
+down:      ## stop everything `make up` started
+	$(PLATFORM) down
+
+restart:   ## stop, reinstall if needed, migrate and start again
+	$(PLATFORM) restart
+
+status:    ## which services answer /readyz
+	$(PLATFORM) status
+
+test:      ## install dev deps, then run chassis, service and repository tests
+	$(PLATFORM) test
+
+lint:      ## ruff (lint + format check) and mypy for the chassis and every service
+	$(PLATFORM) lint
+
+install:   ## only create the virtualenvs and install pinned dependencies
+	$(PLATFORM) install
+
+lock:      ## re-pin requirements*.txt from requirements*.in (uses pip-tools in a throwaway venv)
+	$(PYTHON) scripts/lock.py

@@ -1,0 +1,1 @@
+"""Sign-up, activation, sign-in, tokens and passwords."""

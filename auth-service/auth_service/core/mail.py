@@ -1,0 +1,62 @@
+"""Outgoing mail: logged in development, sent over SMTP in production.
+
+Mail is sent after the request's transaction commits (as a background task), so a failed
+commit never mails a token that does not exist; a mail that fails to send is logged and can be
+requested again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import smtplib
+from email.message import EmailMessage
+from typing import Protocol
+
+from auth_service.settings import AuthSettings
+
+logger = logging.getLogger("auth.mail")
+
+
+class Mailer(Protocol):
+    async def send(self, *, to: str, subject: str, body: str) -> None: ...
+
+
+class ConsoleMailer:
+    """Development backend: the message goes to the log, nothing leaves the machine."""
+
+    async def send(self, *, to: str, subject: str, body: str) -> None:
+        logger.info("mail (console backend)", extra={"to": to, "subject": subject, "body": body})
+
+
+class SmtpMailer:
+    def __init__(self, settings: AuthSettings) -> None:
+        self.settings = settings
+
+    def _send_blocking(self, message: EmailMessage) -> None:
+        s = self.settings
+        with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=10) as smtp:
+            if s.smtp_starttls:
+                smtp.starttls()
+            if s.smtp_username and s.smtp_password:
+                smtp.login(s.smtp_username, s.smtp_password)
+            smtp.send_message(message)
+
+    async def send(self, *, to: str, subject: str, body: str) -> None:
+        message = EmailMessage()
+        message["From"] = self.settings.mail_from
+        message["To"] = to
+        message["Subject"] = subject
+        message.set_content(body)
+        await asyncio.to_thread(self._send_blocking, message)
+
+
+def build_mailer(settings: AuthSettings) -> Mailer:
+    return SmtpMailer(settings) if settings.mail_backend == "smtp" else ConsoleMailer()
+
+
+async def send_quietly(mailer: Mailer, *, to: str, subject: str, body: str) -> None:
+    try:
+        await mailer.send(to=to, subject=subject, body=body)
+    except Exception:
+        logger.exception("could not send mail", extra={"to": to, "subject": subject})

@@ -1,0 +1,1 @@
+"""Profiles, connections and account administration."""
