@@ -18,7 +18,8 @@ class AuthSettings(ServiceSettings):
     database_url: str = "postgres://postgres@127.0.0.1:5432/social_auth"
 
     # Tokens. HS256 with a server secret: only this service signs and checks them.
-    jwt_secret: str = "dev-secret-change-me"
+    # The dev default is refused when environment=prod (see ServiceSettings).
+    jwt_secret: str = "dev-only-insecure-secret-change-me-in-production"  # noqa: S105
     jwt_issuer: str = "social-auth"
     jwt_audience: str = "social-platform"
     access_token_minutes: int = 15

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
+from tortoise.transactions import in_transaction
 
 from auth_service.auth import service
 from auth_service.auth.dependencies import ClientIP, CurrentAccount
@@ -24,8 +25,6 @@ from auth_service.auth.schemas import (
 from auth_service.core.context import AuthContext, Ctx
 from auth_service.core.mail import send_quietly
 from auth_service.users.schemas import Identity, Me
-from tortoise.transactions import in_transaction
-
 from chassis.db import UnitOfWork
 from chassis.errors import Unprocessable
 from chassis.schemas import error_responses
@@ -43,15 +42,19 @@ def _pair(issued: service.IssuedPair) -> TokenPair:
 
 async def _limit_signin(ctx: AuthContext, ip: str, email: str) -> None:
     s = ctx.settings
-    await ctx.limiter.hit(f"signin:ip:{ip}", limit=s.signin_per_ip[0], window_seconds=s.signin_per_ip[1])
+    await ctx.limiter.hit(
+        f"signin:ip:{ip}", limit=s.signin_per_ip[0], window_seconds=s.signin_per_ip[1]
+    )
     await ctx.limiter.hit(
         f"signin:email:{service.normalise_email(email)}",
-        limit=s.signin_per_email[0], window_seconds=s.signin_per_email[1],
+        limit=s.signin_per_email[0],
+        window_seconds=s.signin_per_email[1],
     )
 
 
 @router.post(
-    "/signup", status_code=status.HTTP_201_CREATED,
+    "/signup",
+    status_code=status.HTTP_201_CREATED,
     responses=error_responses(409, 422, 429),
 )
 async def signup(
@@ -59,13 +62,22 @@ async def signup(
 ) -> Me:
     """Create an account; an activation link is mailed."""
     s = ctx.settings
-    await ctx.limiter.hit(f"signup:ip:{ip}", limit=s.signup_per_ip[0], window_seconds=s.signup_per_ip[1])
+    await ctx.limiter.hit(
+        f"signup:ip:{ip}", limit=s.signup_per_ip[0], window_seconds=s.signup_per_ip[1]
+    )
     user, token = await service.register_user(
-        ctx, email=body.email, password=body.password, first_name=body.first_name,
-        last_name=body.last_name, interests=body.interests,
+        ctx,
+        email=body.email,
+        password=body.password,
+        first_name=body.first_name,
+        last_name=body.last_name,
+        interests=body.interests,
     )
     background.add_task(
-        send_quietly, ctx.mailer, to=user.email, subject="Activate your account",
+        send_quietly,
+        ctx.mailer,
+        to=user.email,
+        subject="Activate your account",
         body=_activation_body(ctx, token),
     )
     return Me.of(user)
@@ -75,7 +87,7 @@ def _activation_body(ctx: AuthContext, token: str) -> str:
     return (
         "Welcome! Confirm your email address to activate your account.\n\n"
         f"Activation token: {token}\n\n"
-        f"POST {ctx.settings.public_url}/api/v1/auth/activate with {{\"token\": \"{token}\"}}\n"
+        f'POST {ctx.settings.public_url}/api/v1/auth/activate with {{"token": "{token}"}}\n'
         f"The token expires in {ctx.settings.activation_token_hours} hours.\n"
     )
 
@@ -87,7 +99,8 @@ async def activate(body: ActivateRequest, ctx: Ctx, _: UnitOfWork) -> Me:
 
 
 @router.post(
-    "/resend-activation", status_code=status.HTTP_202_ACCEPTED,
+    "/resend-activation",
+    status_code=status.HTTP_202_ACCEPTED,
     responses=error_responses(422, 429),
 )
 async def resend_activation(
@@ -97,13 +110,17 @@ async def resend_activation(
     s = ctx.settings
     await ctx.limiter.hit(
         f"activation:email:{service.normalise_email(body.email)}",
-        limit=s.password_reset_per_email[0], window_seconds=s.password_reset_per_email[1],
+        limit=s.password_reset_per_email[0],
+        window_seconds=s.password_reset_per_email[1],
     )
     found = await service.new_activation_token(ctx, email=body.email)
     if found:
         user, token = found
         background.add_task(
-            send_quietly, ctx.mailer, to=user.email, subject="Activate your account",
+            send_quietly,
+            ctx.mailer,
+            to=user.email,
+            subject="Activate your account",
             body=_activation_body(ctx, token),
         )
     return Accepted(detail="If the account exists and is not verified, a new link is on its way.")
@@ -139,9 +156,7 @@ async def refresh(body: RefreshRequest, ctx: Ctx) -> TokenPair:
     return _pair(outcome)
 
 
-@router.post(
-    "/signout", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401)
-)
+@router.post("/signout", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401))
 async def signout(account: CurrentAccount, ctx: Ctx, _: UnitOfWork) -> Response:
     """End this session: its access and refresh tokens stop working."""
     await service.sign_out(ctx, user=account.user, session=account.session)
@@ -160,14 +175,17 @@ async def change_password(
 ) -> TokenPair:
     """Set a new password; every session, this one included, ends, and a new pair is returned."""
     issued = await service.change_password(
-        ctx, user=account.user, current_password=body.current_password,
+        ctx,
+        user=account.user,
+        current_password=body.current_password,
         new_password=body.new_password,
     )
     return _pair(issued)
 
 
 @router.post(
-    "/forgot-password", status_code=status.HTTP_202_ACCEPTED,
+    "/forgot-password",
+    status_code=status.HTTP_202_ACCEPTED,
     responses=error_responses(422, 429),
 )
 async def forgot_password(
@@ -176,23 +194,29 @@ async def forgot_password(
     """Mail a password-reset link; the answer is the same whether or not the account exists."""
     s = ctx.settings
     await ctx.limiter.hit(
-        f"reset:ip:{ip}", limit=s.password_reset_per_ip[0], window_seconds=s.password_reset_per_ip[1]
+        f"reset:ip:{ip}",
+        limit=s.password_reset_per_ip[0],
+        window_seconds=s.password_reset_per_ip[1],
     )
     await ctx.limiter.hit(
         f"reset:email:{service.normalise_email(body.email)}",
-        limit=s.password_reset_per_email[0], window_seconds=s.password_reset_per_email[1],
+        limit=s.password_reset_per_email[0],
+        window_seconds=s.password_reset_per_email[1],
     )
     found = await service.request_password_reset(ctx, email=body.email)
     if found:
         user, reset_token = found
         background.add_task(
-            send_quietly, ctx.mailer, to=user.email, subject="Reset your password",
+            send_quietly,
+            ctx.mailer,
+            to=user.email,
+            subject="Reset your password",
             body=(
                 "Someone asked to reset the password of this account. If it was not you, "
                 "ignore this mail.\n\n"
                 f"Reset token: {reset_token}\n\n"
                 f"POST {s.public_url}/api/v1/auth/reset-password with "
-                f"{{\"token\": \"{reset_token}\", \"new_password\": \"...\"}}\n"
+                f'{{"token": "{reset_token}", "new_password": "..."}}\n'
                 f"The token expires in {s.reset_token_minutes} minutes.\n"
             ),
         )

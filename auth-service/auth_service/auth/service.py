@@ -38,7 +38,12 @@ def normalise_email(email: str) -> str:
 
 
 async def register_user(
-    ctx: AuthContext, *, email: str, password: str, first_name: str, last_name: str,
+    ctx: AuthContext,
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
     interests: list[str],
 ) -> tuple[User, str]:
     """Create the account and its activation token (returned in clear, to be mailed)."""
@@ -57,7 +62,9 @@ async def register_user(
     except IntegrityError as exc:  # a concurrent sign-up with the same email won the race
         raise Conflict("An account with this email already exists", code="email_taken") from exc
     token = await _issue_one_time_token(
-        ctx, user=user, purpose=TokenPurpose.ACTIVATE,
+        ctx,
+        user=user,
+        purpose=TokenPurpose.ACTIVATE,
         lifetime=timedelta(hours=ctx.settings.activation_token_hours),
     )
     await events.outbox.add(events.USER_REGISTERED, user_event_data(user))
@@ -70,19 +77,22 @@ async def _issue_one_time_token(
     secret = new_secret()
     now = ctx.now()
     await OneTimeToken.create(
-        user=user, purpose=purpose, token_hash=hash_token(secret), created_at=now,
+        user=user,
+        purpose=purpose,
+        token_hash=hash_token(secret),
+        created_at=now,
         expires_at=now + lifetime,
     )
     return secret
 
 
-async def _consume_one_time_token(
-    ctx: AuthContext, *, token: str, purpose: TokenPurpose
-) -> User:
+async def _consume_one_time_token(ctx: AuthContext, *, token: str, purpose: TokenPurpose) -> User:
     now = ctx.now()
-    record = await OneTimeToken.get_or_none(
-        token_hash=hash_token(token), purpose=purpose
-    ).select_for_update()
+    record = (
+        await OneTimeToken.filter(token_hash=hash_token(token), purpose=purpose)
+        .select_for_update()
+        .first()
+    )
     if record is None or record.used_at is not None or record.expires_at <= now:
         raise Unauthorized("This link is invalid or has expired", code="invalid_token")
     record.used_at = now
@@ -105,7 +115,9 @@ async def new_activation_token(ctx: AuthContext, *, email: str) -> tuple[User, s
     if user is None or user.is_verified:
         return None
     token = await _issue_one_time_token(
-        ctx, user=user, purpose=TokenPurpose.ACTIVATE,
+        ctx,
+        user=user,
+        purpose=TokenPurpose.ACTIVATE,
         lifetime=timedelta(hours=ctx.settings.activation_token_hours),
     )
     return user, token
@@ -117,7 +129,9 @@ async def new_activation_token(ctx: AuthContext, *, email: str) -> tuple[User, s
 async def _open_session(ctx: AuthContext, user: User) -> IssuedPair:
     now = ctx.now()
     session = await AuthSession.create(
-        id=uuid.uuid4(), user=user, created_at=now,
+        id=uuid.uuid4(),
+        user=user,
+        created_at=now,
         expires_at=now + timedelta(days=ctx.settings.refresh_token_days),
     )
     return await _issue_pair(ctx, session=session, user_id=user.id)
@@ -130,12 +144,16 @@ async def _issue_pair(ctx: AuthContext, *, session: AuthSession, user_id: uuid.U
         user_id=user_id, session_id=session.id, kind=ACCESS, now=now, lifetime=access_lifetime
     )
     refresh = ctx.tokens.issue(
-        user_id=user_id, session_id=session.id, kind=REFRESH, now=now,
+        user_id=user_id,
+        session_id=session.id,
+        kind=REFRESH,
+        now=now,
         lifetime=session.expires_at - now,
     )
     await RefreshToken.create(session=session, token_hash=hash_token(refresh.token), created_at=now)
     return IssuedPair(
-        access_token=access.token, refresh_token=refresh.token,
+        access_token=access.token,
+        refresh_token=refresh.token,
         expires_in=int(access_lifetime.total_seconds()),
     )
 
@@ -254,7 +272,9 @@ async def request_password_reset(ctx: AuthContext, *, email: str) -> tuple[User,
     if user is None or user.status in BLOCKED_STATUSES:
         return None
     token = await _issue_one_time_token(
-        ctx, user=user, purpose=TokenPurpose.RESET,
+        ctx,
+        user=user,
+        purpose=TokenPurpose.RESET,
         lifetime=timedelta(minutes=ctx.settings.reset_token_minutes),
     )
     return user, token

@@ -90,7 +90,12 @@ class Tokens:
         self.settings = settings
 
     def issue(
-        self, *, user_id: uuid.UUID, session_id: uuid.UUID, kind: str, now: datetime,
+        self,
+        *,
+        user_id: uuid.UUID,
+        session_id: uuid.UUID,
+        kind: str,
+        now: datetime,
         lifetime: timedelta,
     ) -> IssuedToken:
         jti = uuid.uuid4().hex
@@ -118,8 +123,11 @@ class Tokens:
                 audience=self.settings.jwt_audience,
                 issuer=self.settings.jwt_issuer,
                 # Expiry is checked below against the injectable clock.
-                options={"require": ["sub", "sid", "typ", "jti", "iat", "exp"], "verify_exp": False,
-                         "verify_iat": False},
+                options={
+                    "require": ["sub", "sid", "typ", "jti", "iat", "exp"],
+                    "verify_exp": False,
+                    "verify_iat": False,
+                },
             )
         except jwt.PyJWTError as exc:
             raise Unauthorized("Invalid token") from exc

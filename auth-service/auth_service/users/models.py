@@ -30,7 +30,7 @@ class User(Model):
     password_hash = fields.CharField(max_length=255)
     first_name = fields.CharField(max_length=100)
     last_name = fields.CharField(max_length=100)
-    interests: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
+    interests: list[str] = fields.JSONField(default=list)
     role = fields.CharEnumField(Role, max_length=20, default=Role.USER)
     status = fields.CharEnumField(UserStatus, max_length=20, default=UserStatus.ACTIVE)
     is_verified = fields.BooleanField(default=False)
@@ -48,7 +48,7 @@ class User(Model):
 
 
 class Connection(Model):
-    """One row per direction: A–B is stored as (A, B) and (B, A), so "my connections" is one
+    """One row per direction: A-B is stored as (A, B) and (B, A), so "my connections" is one
     indexed range scan."""
 
     id = fields.BigIntField(primary_key=True)

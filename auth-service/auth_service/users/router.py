@@ -47,9 +47,7 @@ async def update_me(body: ProfileUpdate, account: CurrentAccount, _: UnitOfWork)
     return Me.of(await service.update_profile(account.user, changes=changes))
 
 
-@router.delete(
-    "/users/me", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401)
-)
+@router.delete("/users/me", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401))
 async def delete_me(account: CurrentAccount, _: UnitOfWork) -> Response:
     """Delete the caller's account; every service removes what it holds of it."""
     await service.delete_account(account.user)

@@ -7,7 +7,10 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev-secret-change-me"})
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changeme", "change-me", "secret", "dev-only-insecure-secret-change-me-in-production"}
+)
+MIN_SECRET_LENGTH = 32
 
 
 class ServiceSettings(BaseSettings):
@@ -59,8 +62,15 @@ class ServiceSettings(BaseSettings):
         if self.environment == "prod":
             for name in self.secret_fields():
                 value = getattr(self, name)
-                if not isinstance(value, str) or value.strip().lower() in PLACEHOLDER_SECRETS:
-                    raise ValueError(f"{name} must be set to a real secret when environment=prod")
+                if (
+                    not isinstance(value, str)
+                    or value.strip().lower() in PLACEHOLDER_SECRETS
+                    or len(value) < MIN_SECRET_LENGTH
+                ):
+                    raise ValueError(
+                        f"{name} must be a real secret of at least {MIN_SECRET_LENGTH} characters "
+                        "when environment=prod"
+                    )
         return self
 
     def secret_fields(self) -> tuple[str, ...]:

@@ -78,18 +78,24 @@ class ContractValidator:
 
 
 class LiveServer:
-    """Serve an ASGI app with uvicorn on a free loopback port, inside the running loop."""
+    """Serve an ASGI app with uvicorn on a loopback port, inside the running event loop.
 
-    def __init__(self, app: Any, port: int | None = None) -> None:
+    ``lifespan="off"`` serves an app whose lifespan the test already runs. ``stop`` and
+    ``start`` again on the same port simulate an outage and a recovery.
+    """
+
+    def __init__(self, app: Any, port: int | None = None, *, lifespan: str = "on") -> None:
+        self.app = app
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_config=None, lifespan="on"
-        )
-        self.server = uvicorn.Server(config)
+        self.lifespan = lifespan
         self._task: asyncio.Task[None] | None = None
 
-    async def __aenter__(self) -> LiveServer:
+    async def start(self) -> None:
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=self.port, log_config=None, lifespan=self.lifespan
+        )
+        self.server = uvicorn.Server(config)
         self._task = asyncio.create_task(self.server.serve())
         deadline = time.monotonic() + 15
         while not self.server.started:
@@ -99,7 +105,6 @@ class LiveServer:
             if time.monotonic() > deadline:
                 raise RuntimeError("server did not start")
             await asyncio.sleep(0.02)
-        return self
 
     async def stop(self) -> None:
         if self._task is None:
@@ -107,6 +112,10 @@ class LiveServer:
         self.server.should_exit = True
         await self._task
         self._task = None
+
+    async def __aenter__(self) -> LiveServer:
+        await self.start()
+        return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
