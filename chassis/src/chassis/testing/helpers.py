@@ -8,7 +8,7 @@ import socket
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import uvicorn
 from redis.asyncio import Redis
@@ -84,7 +84,9 @@ class LiveServer:
     ``start`` again on the same port simulate an outage and a recovery.
     """
 
-    def __init__(self, app: Any, port: int | None = None, *, lifespan: str = "on") -> None:
+    def __init__(
+        self, app: Any, port: int | None = None, *, lifespan: Literal["on", "off"] = "on"
+    ) -> None:
         self.app = app
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
