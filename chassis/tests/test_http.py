@@ -100,9 +100,15 @@ async def test_readyz_checks_database_and_redis(client: httpx.AsyncClient) -> No
 
 async def test_metrics_exposes_request_histogram(client: httpx.AsyncClient) -> None:
     await client.get("/healthz")
+    await client.get("/api/v1/notes")
+    await client.get("/api/v1/nope/123")
     response = await client.get("/metrics")
     assert response.status_code == 200
     assert 'http_request_duration_seconds_count{method="GET",route="/healthz"' in response.text
+    # the label is the full route template, and unknown paths share one label
+    assert 'route="/api/v1/notes",status="200"' in response.text
+    assert 'route="unmatched",status="404"' in response.text
+    assert "/api/v1/nope/123" not in response.text
 
 
 async def test_rate_limit_is_429_with_retry_after(client: httpx.AsyncClient) -> None:

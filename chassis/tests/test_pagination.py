@@ -57,6 +57,11 @@ async def test_limit_out_of_range_is_422(client: httpx.AsyncClient, limit: str) 
         base64.urlsafe_b64encode(b'["x"]').decode(),
         base64.urlsafe_b64encode(b'[{"dt": "not a date"}, "x"]').decode(),
         base64.urlsafe_b64encode(b'[{"dt": "2024-01-01T00:00:00+00:00"}, "not-a-uuid"]').decode(),
+        base64.urlsafe_b64encode(
+            b'["not a date", "8a7b1f7e-3c1e-4c3e-9d0e-1b2c3d4e5f60"]'
+        ).decode(),
+        base64.urlsafe_b64encode(b'[null, "8a7b1f7e-3c1e-4c3e-9d0e-1b2c3d4e5f60"]').decode(),
+        base64.urlsafe_b64encode(b'[[1], "8a7b1f7e-3c1e-4c3e-9d0e-1b2c3d4e5f60"]').decode(),
         "x" * 600,
     ],
 )

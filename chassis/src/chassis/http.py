@@ -45,6 +45,15 @@ async def _send_json(send: Send, status: int, body: dict[str, Any], headers=()) 
     await send({"type": "http.response.body", "body": payload})
 
 
+def _route_template(scope: Scope) -> str:
+    """The matched route's path template (``/api/v1/users/{user_id}``): a bounded label."""
+    # FastAPI keeps the prefixed template of an included router's route here; the route object
+    # itself only knows its path inside its router.
+    effective = (scope.get("fastapi") or {}).get("effective_route_context")
+    path = getattr(effective, "path", None) or getattr(scope.get("route"), "path", None)
+    return str(path) if path else "unmatched"
+
+
 class RequestGuardMiddleware:
     """Outermost middleware.
 
@@ -100,8 +109,7 @@ class RequestGuardMiddleware:
             await self.app(scope, replay, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            route_path = getattr(route, "path", None) or "unmatched"
+            route_path = _route_template(scope)
             status = status_holder["status"]
             HTTP_LATENCY.labels(scope["method"], route_path, str(status)).observe(elapsed)
             if route_path not in ("/healthz", "/readyz", "/metrics"):

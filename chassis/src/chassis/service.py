@@ -233,8 +233,18 @@ def create_app(definition: ServiceDefinition) -> FastAPI:
     app.add_middleware(RequestGuardMiddleware, max_body_bytes=s.max_body_bytes)
     app.include_router(operations_router())
     for router in definition.routers:
+        _docstring_summaries(router)
         app.include_router(router, prefix=definition.api_prefix)
     return app
+
+
+def _docstring_summaries(router: APIRouter) -> None:
+    """A route's one-line docstring becomes its OpenAPI summary (FastAPI would use the name)."""
+    from fastapi.routing import APIRoute
+
+    for route in router.routes:
+        if isinstance(route, APIRoute) and route.summary is None and route.endpoint.__doc__:
+            route.summary = route.endpoint.__doc__.strip().splitlines()[0].rstrip(".")
 
 
 def operations_router() -> APIRouter:
