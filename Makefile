@@ -25,5 +25,5 @@ lint:      ## ruff (lint + format check) and mypy for the chassis and every serv
 install:   ## only create the virtualenvs and install pinned dependencies
 	$(PLATFORM) install
 
-lock:      ## re-pin requirements*.txt from requirements*.in (uses pip-tools in a throwaway venv)
+lock:      ## re-pin requirements*.txt from requirements*.in (pip freeze in a throwaway venv)
 	$(PYTHON) scripts/lock.py

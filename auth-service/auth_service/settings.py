@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
+from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
 from chassis.settings import ServiceSettings
@@ -51,6 +52,13 @@ class AuthSettings(ServiceSettings):
 
     def secret_fields(self) -> tuple[str, ...]:
         return ("jwt_secret",)
+
+    @model_validator(mode="after")
+    def _smtp_in_production(self) -> AuthSettings:
+        # Mail is logged in development; in production it is sent unless said otherwise.
+        if self.environment == "prod" and "mail_backend" not in self.model_fields_set:
+            self.mail_backend = "smtp"
+        return self
 
 
 @lru_cache

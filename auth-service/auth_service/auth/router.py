@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from auth_service.auth import service
 from auth_service.auth.dependencies import ClientIP, CurrentAccount
+from auth_service.auth.mails import activation_mail, reset_mail
 from auth_service.auth.password_policy import MAX_LENGTH
 from auth_service.auth.schemas import (
     Accepted,
@@ -32,6 +33,19 @@ from chassis.schemas import error_responses
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
+async def _limit(ctx: AuthContext, key: str, rule: tuple[int, int]) -> None:
+    """Count one attempt against ``key`` under ``rule`` = (attempts, window seconds)."""
+    await ctx.limiter.hit(key, limit=rule[0], window_seconds=rule[1])
+
+
+def _mail_after_commit(
+    background: BackgroundTasks, ctx: AuthContext, to: str, mail: tuple[str, str]
+) -> None:
+    # Background tasks run after the response, so after the unit of work has committed.
+    subject, body = mail
+    background.add_task(send_quietly, ctx.mailer, to=to, subject=subject, body=body)
+
+
 def _pair(issued: service.IssuedPair) -> TokenPair:
     return TokenPair(
         access_token=issued.access_token,
@@ -41,14 +55,9 @@ def _pair(issued: service.IssuedPair) -> TokenPair:
 
 
 async def _limit_signin(ctx: AuthContext, ip: str, email: str) -> None:
-    s = ctx.settings
-    await ctx.limiter.hit(
-        f"signin:ip:{ip}", limit=s.signin_per_ip[0], window_seconds=s.signin_per_ip[1]
-    )
-    await ctx.limiter.hit(
-        f"signin:email:{service.normalise_email(email)}",
-        limit=s.signin_per_email[0],
-        window_seconds=s.signin_per_email[1],
+    await _limit(ctx, f"signin:ip:{ip}", ctx.settings.signin_per_ip)
+    await _limit(
+        ctx, f"signin:email:{service.normalise_email(email)}", ctx.settings.signin_per_email
     )
 
 
@@ -61,10 +70,7 @@ async def signup(
     body: SignupRequest, ctx: Ctx, ip: ClientIP, background: BackgroundTasks, _: UnitOfWork
 ) -> Me:
     """Create an account; an activation link is mailed."""
-    s = ctx.settings
-    await ctx.limiter.hit(
-        f"signup:ip:{ip}", limit=s.signup_per_ip[0], window_seconds=s.signup_per_ip[1]
-    )
+    await _limit(ctx, f"signup:ip:{ip}", ctx.settings.signup_per_ip)
     user, token = await service.register_user(
         ctx,
         email=body.email,
@@ -73,23 +79,8 @@ async def signup(
         last_name=body.last_name,
         interests=body.interests,
     )
-    background.add_task(
-        send_quietly,
-        ctx.mailer,
-        to=user.email,
-        subject="Activate your account",
-        body=_activation_body(ctx, token),
-    )
+    _mail_after_commit(background, ctx, user.email, activation_mail(ctx.settings, token))
     return Me.of(user)
-
-
-def _activation_body(ctx: AuthContext, token: str) -> str:
-    return (
-        "Welcome! Confirm your email address to activate your account.\n\n"
-        f"Activation token: {token}\n\n"
-        f'POST {ctx.settings.public_url}/api/v1/auth/activate with {{"token": "{token}"}}\n'
-        f"The token expires in {ctx.settings.activation_token_hours} hours.\n"
-    )
 
 
 @router.post("/activate", responses=error_responses(401, 422))
@@ -107,22 +98,15 @@ async def resend_activation(
     body: EmailRequest, ctx: Ctx, background: BackgroundTasks, _: UnitOfWork
 ) -> Accepted:
     """Mail a new activation link, if the address belongs to an unverified account."""
-    s = ctx.settings
-    await ctx.limiter.hit(
+    await _limit(
+        ctx,
         f"activation:email:{service.normalise_email(body.email)}",
-        limit=s.password_reset_per_email[0],
-        window_seconds=s.password_reset_per_email[1],
+        ctx.settings.password_reset_per_email,
     )
     found = await service.new_activation_token(ctx, email=body.email)
     if found:
         user, token = found
-        background.add_task(
-            send_quietly,
-            ctx.mailer,
-            to=user.email,
-            subject="Activate your account",
-            body=_activation_body(ctx, token),
-        )
+        _mail_after_commit(background, ctx, user.email, activation_mail(ctx.settings, token))
     return Accepted(detail="If the account exists and is not verified, a new link is on its way.")
 
 
@@ -192,34 +176,16 @@ async def forgot_password(
     body: EmailRequest, ctx: Ctx, ip: ClientIP, background: BackgroundTasks, _: UnitOfWork
 ) -> Accepted:
     """Mail a password-reset link; the answer is the same whether or not the account exists."""
-    s = ctx.settings
-    await ctx.limiter.hit(
-        f"reset:ip:{ip}",
-        limit=s.password_reset_per_ip[0],
-        window_seconds=s.password_reset_per_ip[1],
-    )
-    await ctx.limiter.hit(
+    await _limit(ctx, f"reset:ip:{ip}", ctx.settings.password_reset_per_ip)
+    await _limit(
+        ctx,
         f"reset:email:{service.normalise_email(body.email)}",
-        limit=s.password_reset_per_email[0],
-        window_seconds=s.password_reset_per_email[1],
+        ctx.settings.password_reset_per_email,
     )
     found = await service.request_password_reset(ctx, email=body.email)
     if found:
         user, reset_token = found
-        background.add_task(
-            send_quietly,
-            ctx.mailer,
-            to=user.email,
-            subject="Reset your password",
-            body=(
-                "Someone asked to reset the password of this account. If it was not you, "
-                "ignore this mail.\n\n"
-                f"Reset token: {reset_token}\n\n"
-                f"POST {s.public_url}/api/v1/auth/reset-password with "
-                f'{{"token": "{reset_token}", "new_password": "..."}}\n'
-                f"The token expires in {s.reset_token_minutes} minutes.\n"
-            ),
-        )
+        _mail_after_commit(background, ctx, user.email, reset_mail(ctx.settings, reset_token))
     return Accepted(detail="If an account uses this address, a reset link is on its way.")
 
 

@@ -61,12 +61,7 @@ async def register_user(
         )
     except IntegrityError as exc:  # a concurrent sign-up with the same email won the race
         raise Conflict("An account with this email already exists", code="email_taken") from exc
-    token = await _issue_one_time_token(
-        ctx,
-        user=user,
-        purpose=TokenPurpose.ACTIVATE,
-        lifetime=timedelta(hours=ctx.settings.activation_token_hours),
-    )
+    token = await _activation_token(ctx, user)
     await events.outbox.add(events.USER_REGISTERED, user_event_data(user))
     return user, token
 
@@ -84,6 +79,15 @@ async def _issue_one_time_token(
         expires_at=now + lifetime,
     )
     return secret
+
+
+async def _activation_token(ctx: AuthContext, user: User) -> str:
+    return await _issue_one_time_token(
+        ctx,
+        user=user,
+        purpose=TokenPurpose.ACTIVATE,
+        lifetime=timedelta(hours=ctx.settings.activation_token_hours),
+    )
 
 
 async def _consume_one_time_token(ctx: AuthContext, *, token: str, purpose: TokenPurpose) -> User:
@@ -114,13 +118,7 @@ async def new_activation_token(ctx: AuthContext, *, email: str) -> tuple[User, s
     user = await User.get_or_none(email=normalise_email(email))
     if user is None or user.is_verified:
         return None
-    token = await _issue_one_time_token(
-        ctx,
-        user=user,
-        purpose=TokenPurpose.ACTIVATE,
-        lifetime=timedelta(hours=ctx.settings.activation_token_hours),
-    )
-    return user, token
+    return user, await _activation_token(ctx, user)
 
 
 # --- sessions -----------------------------------------------------------------------------

@@ -8,7 +8,14 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset(
-    {"", "changeme", "change-me", "secret", "dev-only-insecure-secret-change-me-in-production"}
+    {
+        "",
+        "changeme",
+        "change-me",
+        "secret",
+        "dev-only-insecure-secret-change-me-in-production",
+        "dev-only-not-a-secret-set-auth_jwt_secret-in-production",  # the compose files' fallback
+    }
 )
 MIN_SECRET_LENGTH = 32
 
