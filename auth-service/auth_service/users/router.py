@@ -43,7 +43,7 @@ async def read_me(account: CurrentAccount) -> Me:
 @router.patch("/users/me", responses=error_responses(401, 422))
 async def update_me(body: ProfileUpdate, account: CurrentAccount, _: UnitOfWork) -> Me:
     """Change names or interests; only the fields sent are changed."""
-    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    changes = body.model_dump(exclude_unset=True)
     return Me.of(await service.update_profile(account.user, changes=changes))
 
 

@@ -5,18 +5,26 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from auth_service.core.vocabulary import INTERESTS
 from auth_service.users.models import Role, User, UserStatus
 from chassis.schemas import RequestModel
+
+# Zero-width (non-)joiners are invisible format characters that Persian and Indic names need.
+_ALLOWED_FORMAT = {"\u200c", "\u200d"}
+
+
+def _is_forbidden(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category in ("Cc", "Cs", "Co", "Cn") or (category == "Cf" and ch not in _ALLOWED_FORMAT)
 
 
 def _clean_name(value: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError("must not be blank")
-    if any(unicodedata.category(ch).startswith("C") for ch in value):
+    if any(_is_forbidden(ch) for ch in value):
         raise ValueError("must not contain control characters")
     return value
 
@@ -41,6 +49,14 @@ class ProfileUpdate(RequestModel):
     _interests = field_validator("interests")(
         lambda v: validate_interests(v) if v is not None else v
     )
+
+    @model_validator(mode="after")
+    def _no_explicit_nulls(self) -> ProfileUpdate:
+        # Leaving a field out keeps it; sending null is a mistake, not a way to erase a name.
+        nulls = [name for name in self.model_fields_set if getattr(self, name) is None]
+        if nulls:
+            raise ValueError(f"must not be null: {', '.join(sorted(nulls))}")
+        return self
 
 
 class AdminUserUpdate(RequestModel):

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from tortoise import connections
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
 from auth_service.core import events
@@ -50,9 +51,16 @@ async def update_profile(user: User, *, changes: dict[str, Any]) -> User:
 
 async def delete_account(user: User) -> None:
     """Remove the user and everything personal; connections' counters go down by one."""
-    others = await Connection.filter(user_id=user.id).values_list("other_id", flat=True)
+    # Lock the row first: a connect racing this delete waits, then fails on the foreign key,
+    # instead of adding a connection whose counter nobody would take back.
+    await User.filter(id=user.id).select_for_update().first()
+    conn = connections.get("default")
+    rows = await conn.execute_query_dict(
+        "DELETE FROM auth_connection WHERE user_id = $1 RETURNING other_id", [user.id]
+    )
+    others = [row["other_id"] for row in rows]
     if others:
-        await User.filter(id__in=list(others)).update(total_connections=F("total_connections") - 1)
+        await User.filter(id__in=others).update(total_connections=F("total_connections") - 1)
     await events.outbox.add(
         events.USER_TOKENS_REVOKED,
         {"user_id": str(user.id), "reason": "account_deleted", "session_id": None},
@@ -85,14 +93,19 @@ async def connect(user: User, *, other_id: uuid.UUID) -> tuple[User, bool]:
     other = await get_user(other_id)
     if other.status == UserStatus.BANNED:
         raise NotFound("User not found", code="user_not_found")
-    # One statement inserts both directions; concurrent A→B and B→A cannot double-count.
+    # One statement inserts both directions, so concurrent A→B and B→A cannot double-count;
+    # the rows go in a fixed order (lower id first) so the two cannot deadlock either.
+    low, high = sorted((user.id, other.id))
     conn = connections.get("default")
-    rows = await conn.execute_query_dict(
-        "INSERT INTO auth_connection (user_id, other_id, created_at) "
-        "VALUES ($1, $2, now()), ($2, $1, now()) "
-        "ON CONFLICT (user_id, other_id) DO NOTHING RETURNING user_id",
-        [user.id, other.id],
-    )
+    try:
+        rows = await conn.execute_query_dict(
+            "INSERT INTO auth_connection (user_id, other_id, created_at) "
+            "VALUES ($1, $2, now()), ($2, $1, now()) "
+            "ON CONFLICT (user_id, other_id) DO NOTHING RETURNING user_id",
+            [low, high],
+        )
+    except IntegrityError as exc:  # the other account was deleted meanwhile
+        raise NotFound("User not found", code="user_not_found") from exc
     if not rows:
         return other, False
     gained = [row["user_id"] for row in rows]

@@ -24,6 +24,7 @@ from chassis.errors import Unprocessable
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
@@ -80,7 +81,7 @@ def decode_cursor(cursor: str, *, length: int) -> list[Any]:
         if any(isinstance(v, (dict, list)) for v in decoded):
             raise ValueError("wrong value type")
         return decoded
-    except (ValueError, binascii.Error, UnicodeDecodeError, TypeError) as exc:
+    except (ValueError, binascii.Error, UnicodeDecodeError, TypeError, OverflowError) as exc:
         raise Unprocessable("Invalid cursor", code="invalid_cursor") from exc
 
 
@@ -116,7 +117,9 @@ async def keyset_page(
             ]
             if any(v is None for v in values):
                 raise ValueError("null in cursor")
-        except (ValueError, TypeError, AttributeError) as exc:
+            if any(isinstance(v, int) and not INT64_MIN <= v <= INT64_MAX for v in values):
+                raise ValueError("integer out of range")
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
             raise Unprocessable("Invalid cursor", code="invalid_cursor") from exc
         queryset = queryset.filter(_after(fields, values))
     rows = await queryset.order_by(*order_by).limit(params.limit + 1)

@@ -4,8 +4,11 @@ from chassis.testing.helpers import (
     ContractValidator,
     LiveServer,
     RedisServer,
+    assert_error,
     free_port,
+    outbox_rows,
     read_events,
+    relay_and_read,
     wait_until,
 )
 
@@ -13,7 +16,10 @@ __all__ = [
     "ContractValidator",
     "LiveServer",
     "RedisServer",
+    "assert_error",
     "free_port",
+    "outbox_rows",
     "read_events",
+    "relay_and_read",
     "wait_until",
 ]

@@ -177,3 +177,29 @@ class RedisServer:
 
     def __exit__(self, *exc: object) -> None:
         self.kill()
+
+
+async def relay_and_read(redis: Redis, database_url: str, event_type: str) -> list[Envelope]:
+    """Publish every pending outbox row (as the relay would), then read ``event_type``'s stream."""
+    from chassis.events.outbox import OutboxRelay
+
+    await OutboxRelay(redis, database_url=database_url).publish_pending()
+    return await read_events(redis, event_type)
+
+
+def assert_error(response: Any, status: int, code: str | None = None) -> None:
+    """The response is an error of ``status`` in the platform's one JSON shape."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert isinstance(body["error"]["code"], str)
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    if code is not None:
+        assert body["error"]["code"] == code, body
+
+
+async def outbox_rows(event_type: str) -> list[Any]:
+    """This service's outbox rows of ``event_type``, oldest first."""
+    from chassis.events.models import OutboxEvent
+
+    return await OutboxEvent.filter(event_type=event_type).order_by("id")
