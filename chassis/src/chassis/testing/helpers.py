@@ -203,3 +203,74 @@ async def outbox_rows(event_type: str) -> list[Any]:
     from chassis.events.models import OutboxEvent
 
     return await OutboxEvent.filter(event_type=event_type).order_by("id")
+
+
+class ServiceProcess:
+    """Another service of the platform, run as a real process from its own folder and venv.
+
+    Used by a service's tests to talk to the real auth service over HTTP. The database named
+    in ``env`` is created and migrated first; the process is stopped on exit.
+    """
+
+    def __init__(
+        self, service_dir: Path, package: str, env_prefix: str, env: dict[str, str]
+    ) -> None:
+        self.service_dir = service_dir
+        self.package = package
+        self.python = service_dir / ".venv" / "bin" / "python"
+        if not self.python.exists():
+            raise RuntimeError(f"{self.python} is missing: run `make install` first")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        import os
+
+        self.env = {
+            **os.environ,
+            f"{env_prefix}HOST": "127.0.0.1",
+            f"{env_prefix}PORT": str(self.port),
+            f"{env_prefix}LOG_JSON": "false",
+            **env,
+        }
+        self.process: Any = None
+        self.log_path = Path(f"/tmp/{package}-{self.port}.log")  # noqa: S108
+
+    def start(self) -> None:
+        import subprocess
+        import urllib.request
+
+        subprocess.run(
+            [str(self.python), "-m", self.package, "migrate"],
+            cwd=self.service_dir, env=self.env, check=True, capture_output=True,
+        )  # fmt: skip
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [str(self.python), "-m", self.package, "serve"],
+            cwd=self.service_dir, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.package} exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/readyz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{self.package} did not become ready")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except Exception:
+                self.process.kill()
+            self.process = None
+
+    def __enter__(self) -> ServiceProcess:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
