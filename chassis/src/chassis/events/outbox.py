@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -57,9 +58,7 @@ class Outbox:
 
 def _row_to_envelope(row: dict[str, Any]) -> Envelope:
     data = row["data"]
-    if isinstance(data, str):
-        import json
-
+    if isinstance(data, str):  # asyncpg returns jsonb as text unless a codec is set
         data = json.loads(data)
     return Envelope(
         event_id=row["event_id"],
