@@ -1,0 +1,1 @@
+"""The interaction service: comments, reactions and views on posts."""

@@ -1,0 +1,1 @@
+"""Comments and replies on posts, each with its NFT metadata record."""

@@ -1,0 +1,1 @@
+"""What this service knows of posts: a projection fed by the post service's events."""

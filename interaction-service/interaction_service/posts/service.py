@@ -1,0 +1,165 @@
+"""The post projection: fed by events, read by every interaction, locked by every write.
+
+Every write of this service (comment, reaction, view) holds its post's row ``FOR SHARE`` for
+the rest of its transaction, and ``post_deleted`` updates that row before removing anything.
+So a write racing a deletion either commits first (and the deletion then removes what it
+wrote) or waits and finds the tombstone (404): nothing is left behind on a deleted post.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tortoise import connections
+
+from chassis.errors import NotFound
+from interaction_service.core.context import InteractionContext
+from interaction_service.posts.client import fetch_post
+from interaction_service.posts.models import Post, PostStatus
+
+
+def post_not_found() -> NotFound:
+    return NotFound("Post not found", code="post_not_found")
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """A post that was POSTED when the request looked it up."""
+
+    id: uuid.UUID
+    author_id: uuid.UUID
+    categories: list[str] = field(default_factory=list)
+    updated_at: datetime | None = None
+    # False when it came from the post service over HTTP: the write then records it.
+    known_locally: bool = True
+
+    @classmethod
+    def of(cls, post: Post) -> PostRef:
+        return cls(
+            id=post.id,
+            author_id=post.author_id,
+            categories=list(post.categories),
+            updated_at=post.source_updated_at,
+        )
+
+
+def post_event_fields(post: Post | PostRef) -> dict[str, Any]:
+    """What every event of this service says about the post it concerns."""
+    return {
+        "post_id": str(post.id),
+        "post_author_id": str(post.author_id),
+        "categories": list(post.categories),
+    }
+
+
+async def resolve_visible_post(
+    ctx: InteractionContext, *, post_id: uuid.UUID, token: str
+) -> PostRef:
+    """The post if it is POSTED: from the projection, else from one call to the post service.
+
+    A tombstone or a known non-POSTED post is a 404 without asking anyone.
+    """
+    post = await Post.get_or_none(id=post_id)
+    if post is not None:
+        if not post.is_visible:
+            raise post_not_found()
+        return PostRef.of(post)
+    remote = await fetch_post(ctx, post_id=post_id, token=token)
+    if remote is None or remote.status != PostStatus.POSTED.value:
+        raise post_not_found()
+    return PostRef(
+        id=remote.id,
+        author_id=remote.author_id,
+        categories=remote.categories,
+        updated_at=remote.updated_at,
+        known_locally=False,
+    )
+
+
+async def get_visible_post(post_id: uuid.UUID) -> Post:
+    """The projection's post if it is POSTED (for reads that start from a comment or reaction)."""
+    post = await Post.get_or_none(id=post_id)
+    if post is None or not post.is_visible:
+        raise post_not_found()
+    return post
+
+
+async def lock_visible_post(ref: PostRef | uuid.UUID) -> Post:
+    """Inside the unit of work: hold the post's row until commit and check it is still POSTED.
+
+    A post learnt over HTTP is recorded first (only if no event got here meanwhile), so the
+    row exists to be locked and a late ``post_deleted`` has a row to wait for.
+    """
+    conn = connections.get("default")
+    post_id = ref.id if isinstance(ref, PostRef) else ref
+    if isinstance(ref, PostRef) and not ref.known_locally:
+        await conn.execute_query(
+            "INSERT INTO interaction_post "
+            "(id, author_id, status, categories, source_updated_at, synced_at) "
+            "VALUES ($1, $2, $3, $4::jsonb, $5, now()) ON CONFLICT (id) DO NOTHING",
+            [
+                ref.id,
+                ref.author_id,
+                PostStatus.POSTED.value,
+                json.dumps(ref.categories),
+                ref.updated_at,
+            ],
+        )
+    rows = await conn.execute_query_dict(
+        "SELECT id FROM interaction_post WHERE id = $1 FOR SHARE", [post_id]
+    )
+    if not rows:
+        raise post_not_found()
+    return await get_visible_post(post_id)
+
+
+async def apply_post_state(
+    *,
+    post_id: uuid.UUID,
+    author_id: uuid.UUID,
+    status: PostStatus,
+    categories: list[str],
+    updated_at: datetime,
+) -> None:
+    """Record a post's state from ``post_created`` / ``post_updated``.
+
+    Ignored for a tombstone (the deletion wins) and for a state older than the one held.
+    """
+    await connections.get("default").execute_query(
+        "INSERT INTO interaction_post "
+        "(id, author_id, status, categories, source_updated_at, synced_at) "
+        "VALUES ($1, $2, $3, $4::jsonb, $5, now()) "
+        "ON CONFLICT (id) DO UPDATE SET author_id = EXCLUDED.author_id, "
+        "status = EXCLUDED.status, categories = EXCLUDED.categories, "
+        "source_updated_at = EXCLUDED.source_updated_at, synced_at = now() "
+        "WHERE interaction_post.deleted_at IS NULL AND ("
+        "interaction_post.source_updated_at IS NULL "
+        "OR interaction_post.source_updated_at <= EXCLUDED.source_updated_at)",
+        [post_id, author_id, status.value, json.dumps(categories), updated_at],
+    )
+
+
+async def tombstone_post(
+    *,
+    post_id: uuid.UUID,
+    author_id: uuid.UUID,
+    status: PostStatus,
+    categories: list[str],
+    now: datetime,
+) -> Post:
+    """Mark the post deleted for good (creating the row if its other events are still on
+    their way). Waits for every in-flight write that holds the post."""
+    await connections.get("default").execute_query(
+        "INSERT INTO interaction_post "
+        "(id, author_id, status, categories, deleted_at, synced_at) "
+        "VALUES ($1, $2, $3, $4::jsonb, $5, now()) "
+        "ON CONFLICT (id) DO UPDATE SET "
+        "deleted_at = COALESCE(interaction_post.deleted_at, EXCLUDED.deleted_at), "
+        "synced_at = now()",
+        [post_id, author_id, status.value, json.dumps(categories), now],
+    )
+    return await Post.get(id=post_id)

@@ -1,0 +1,1 @@
+"""Reactions to posts: at most one per user and post."""

@@ -1,0 +1,1 @@
+"""What this service knows of users: display data fed by the auth service's events."""

@@ -1,0 +1,1 @@
+"""Post views: every view is recorded; one per user and window is counted."""
