@@ -187,3 +187,12 @@ async def test_run_loop_handles_events_in_real_time(redis: Redis, app: object) -
     finally:
         stop.set()
         await task
+
+
+async def test_poll_with_zero_block_returns_instead_of_waiting_forever(
+    redis: Redis, app: object
+) -> None:
+    c = consumer(redis, "c1")
+    await c.ensure_groups()
+    # BLOCK 0 would wait forever in Redis; the bound only turns a hang into a failure.
+    assert await asyncio.wait_for(c.poll_once(block_ms=0), timeout=5) == 0

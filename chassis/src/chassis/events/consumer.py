@@ -90,7 +90,8 @@ class EventConsumer:
             self.consumer_name,
             {stream: ">" for stream in self.streams},
             count=self.batch_size,
-            block=self.block_ms if block_ms is None else block_ms,
+            # Redis reads BLOCK 0 as "wait forever"; here 0 means "do not wait".
+            block=(self.block_ms if block_ms is None else block_ms) or None,
         )
         read = 0
         for stream, entries in response or []:
