@@ -1,0 +1,1 @@
+"""The post service: posts, feeds, counters and NFT metadata."""

@@ -1,0 +1,1 @@
+"""Views, comments and reactions counted from the interaction service's events."""

@@ -1,0 +1,1 @@
+"""Posts: create, read, update, delete, lists and the home feed."""

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field, model_validator
+
+from chassis.schemas import RequestModel
+from post_service.core.vocabulary import CATEGORIES, Category
+from post_service.posts import ranking
+from post_service.posts.models import Post, PostStatus
+
+TITLE_MAX = 100
+CONTENT_MAX = 10_000
+SEARCH_MAX = 200
+IDEMPOTENCY_KEY_MAX = 100
+
+# Line breaks and tabs belong in a post; other control characters, lone surrogates (which
+# Postgres cannot store) and private-use or unassigned code points do not.
+_ALLOWED_CONTROL = {"\n", "\r", "\t"}
+
+
+def _forbidden(ch: str, *, multiline: bool) -> bool:
+    if multiline and ch in _ALLOWED_CONTROL:
+        return False
+    category = unicodedata.category(ch)
+    return category in ("Cc", "Cs", "Co") or (category == "Cf" and ch not in ("\u200c", "\u200d"))
+
+
+def has_forbidden_characters(text: str, *, multiline: bool = False) -> bool:
+    return any(_forbidden(ch, multiline=multiline) for ch in text)
+
+
+def _clean_title(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if has_forbidden_characters(value):
+        raise ValueError("must not contain control characters")
+    return value or None  # a blank title is no title
+
+
+def _clean_content(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    if has_forbidden_characters(value, multiline=True):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _unique_categories(value: list[Category]) -> list[Category]:
+    if len(set(value)) != len(value):
+        raise ValueError("categories must not repeat")
+    return value
+
+
+Title = Annotated[str | None, Field(max_length=TITLE_MAX), AfterValidator(_clean_title)]
+Content = Annotated[str, Field(max_length=CONTENT_MAX), AfterValidator(_clean_content)]
+Categories = Annotated[
+    list[Category],
+    Field(max_length=len(CATEGORIES), description="Words from /posts/category-choices"),
+    AfterValidator(_unique_categories),
+]
+
+
+class PostCreate(RequestModel):
+    title: Title = None
+    content: Content
+    categories: Categories
+    status: PostStatus
+
+
+class PostUpdate(RequestModel):
+    """Only the fields sent change. ``title`` may be set to null to remove it."""
+
+    title: Title = None
+    content: Content | None = None
+    categories: Categories | None = None
+    status: PostStatus | None = Field(
+        default=None,
+        description="DRAFT→POSTED, DRAFT→ARCHIVED, POSTED→ARCHIVED, ARCHIVED→POSTED; "
+        "anything else (POSTED→DRAFT, ARCHIVED→DRAFT) is 409 invalid_transition.",
+    )
+
+    @model_validator(mode="after")
+    def _no_explicit_nulls(self) -> PostUpdate:
+        nulls = [
+            name
+            for name in ("content", "categories", "status")
+            if name in self.model_fields_set and getattr(self, name) is None
+        ]
+        if nulls:
+            raise ValueError(f"must not be null: {', '.join(nulls)}")
+        return self
+
+
+class AuthorRef(BaseModel):
+    id: uuid.UUID
+    display_name: str
+
+
+class PostRead(BaseModel):
+    id: uuid.UUID
+    title: str | None
+    content: str
+    categories: list[str]
+    status: PostStatus
+    created_by: uuid.UUID
+    author: AuthorRef
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+    total_views: int
+    total_comments: int
+    total_reactions: int
+    score: float = Field(description="(positive reactions + comments) / views, 0 to 1")
+    popularity: float = Field(description="views / max(author's connections, 1), 0 to 100")
+
+    @classmethod
+    def of(cls, post: Post) -> PostRead:
+        author = post.author  # loaded with select_related / fetch_related
+        return cls(
+            id=post.id,
+            title=post.title,
+            content=post.content,
+            categories=list(post.categories),
+            status=post.status,
+            created_by=author.id,
+            author=AuthorRef(id=author.id, display_name=author.display_name),
+            created_at=post.created_at,
+            updated_at=post.updated_at,
+            published_at=post.published_at,
+            total_views=post.total_views,
+            total_comments=post.total_comments,
+            total_reactions=post.total_reactions,
+            score=ranking.score(
+                positive_reactions=post.positive_reactions,
+                comments=post.total_comments,
+                views=post.total_views,
+            ),
+            popularity=ranking.popularity(
+                views=post.total_views, author_connections=author.total_connections
+            ),
+        )
+
+
+class CategoryChoices(BaseModel):
+    categories: list[str]
