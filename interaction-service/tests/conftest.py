@@ -23,9 +23,9 @@ import pytest_asyncio
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from chassis.events import Envelope, EventConsumer, stream_for
+from chassis.events import EventConsumer
 from chassis.service import ServiceDefinition
-from chassis.testing import ContractValidator, ServiceProcess, relay_and_read
+from chassis.testing import ContractValidator, EventBus, ServiceProcess
 from interaction_service.core.context import FrozenClock, InteractionContext, context_of
 from interaction_service.core.service import build_definition, handlers
 from interaction_service.settings import InteractionSettings
@@ -225,49 +225,8 @@ def clock(ctx: InteractionContext) -> FrozenClock:
 # --- events ---------------------------------------------------------------------------------
 
 
-@dataclass
-class Bus:
-    """The streams as this service sees them: deliver events to its consumer, read what it
-    published. Every envelope going either way is checked against its contract."""
-
-    redis: Redis
-    consumer: EventConsumer
-    contracts: ContractValidator
-    database_url: str
-
-    async def deliver(
-        self,
-        event_type: str,
-        data: dict[str, Any],
-        *,
-        producer: str,
-        occurred_at: datetime | None = None,
-    ) -> Envelope:
-        envelope = Envelope(
-            type=event_type,
-            producer=producer,
-            data=data,
-            occurred_at=occurred_at or datetime.now(timezone.utc),
-        )
-        self.contracts.validate(envelope)
-        await self.redis.xadd(stream_for(event_type), envelope.to_fields())  # type: ignore[arg-type]
-        await self.drain()
-        return envelope
-
-    async def drain(self) -> None:
-        """Handle everything on the streams (ours and the real auth's events); no failures."""
-        while await self.consumer.poll_once(block_ms=1):
-            pass
-        errors = await self.redis.hgetall(f"consumer-errors:{self.consumer.group}")
-        assert not errors, errors
-
-    async def published(self, event_type: str) -> list[Envelope]:
-        """Relay this service's outbox, then every envelope of ``event_type``, each validated."""
-        envelopes = await relay_and_read(self.redis, self.database_url, event_type)
-        for envelope in envelopes:
-            assert envelope.producer == "interaction"
-            self.contracts.validate(envelope)
-        return envelopes
+# This service's view of the streams (deliver, drain, published): the chassis's EventBus.
+Bus = EventBus
 
 
 @pytest_asyncio.fixture
@@ -278,7 +237,9 @@ async def bus(
         redis, group="interaction", handlers=handlers(app.state.resources), block_ms=1
     )
     await consumer.ensure_groups()
-    return Bus(redis, consumer, contracts, settings.database_url)
+    return EventBus(
+        redis, consumer, contracts, database_url=settings.database_url, producer="interaction"
+    )
 
 
 def post_data(

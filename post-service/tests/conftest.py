@@ -13,7 +13,6 @@ import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +22,15 @@ import pytest_asyncio
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from chassis.events import Envelope, EventConsumer, OutboxRelay, stream_for
+from chassis.events import Envelope, EventConsumer
 from chassis.service import ServiceDefinition
-from chassis.testing import ContractValidator, ServiceProcess, read_events
+from chassis.testing import (
+    ContractValidator,
+    ServiceProcess,
+    drain,
+    publish_event,
+    relay_and_read,
+)
 from post_service.core.service import build_definition, handlers
 from post_service.settings import PostSettings
 
@@ -219,39 +224,14 @@ async def consumer(app: FastAPI, redis: Redis) -> EventConsumer:
     return events
 
 
-async def drain(consumer: EventConsumer) -> int:
-    """Handle every entry waiting on the service's streams; returns how many were read."""
-    total = 0
-    while (read := await consumer.poll_once(block_ms=10)) > 0:
-        total += read
-    return total
-
-
-async def publish(
-    redis: Redis,
-    contracts: ContractValidator,
-    event_type: str,
-    data: dict[str, Any],
-    *,
-    producer: str,
-    occurred_at: datetime | None = None,
-) -> Envelope:
-    """Put an event on its stream as its producer would, after checking it against the contract."""
-    envelope = Envelope(
-        type=event_type,
-        producer=producer,
-        data=data,
-        occurred_at=occurred_at or datetime.now(timezone.utc),
-    )
-    contracts.validate(envelope)
-    await redis.xadd(stream_for(event_type), envelope.to_fields())  # type: ignore[arg-type]
-    return envelope
-
-
 async def relay(redis: Redis, settings: PostSettings, event_type: str) -> list[Envelope]:
     """Publish this service's committed outbox rows, then read ``event_type``'s stream."""
-    await OutboxRelay(redis, database_url=settings.database_url).publish_pending()
-    return await read_events(redis, event_type)
+    return await relay_and_read(redis, settings.database_url, event_type)
+
+
+# Deliver contract-valid events as their producers would, and handle them: chassis helpers.
+publish = publish_event
+__all__ = ["drain", "publish"]
 
 
 def produced(events: list[Envelope], contracts: ContractValidator) -> list[Envelope]:

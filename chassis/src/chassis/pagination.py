@@ -95,7 +95,11 @@ def _after(fields: list[tuple[str, bool]], values: list[Any]) -> Q:
     result = clauses[0]
     for clause in clauses[1:]:
         result = result | clause
-    return result
+    # The OR form alone gives the planner no range on the leading column, so a deep page
+    # would filter every row before it. This redundant bound becomes the index condition.
+    lead, lead_descending = fields[0]
+    bound = Q(**{f"{lead}__{'lte' if lead_descending else 'gte'}": values[0]})
+    return bound & result
 
 
 async def keyset_page(

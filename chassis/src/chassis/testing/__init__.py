@@ -2,12 +2,15 @@
 
 from chassis.testing.helpers import (
     ContractValidator,
+    EventBus,
     LiveServer,
     RedisServer,
     ServiceProcess,
     assert_error,
+    drain,
     free_port,
     outbox_rows,
+    publish_event,
     read_events,
     relay_and_read,
     wait_until,
@@ -15,12 +18,15 @@ from chassis.testing.helpers import (
 
 __all__ = [
     "ContractValidator",
+    "EventBus",
     "LiveServer",
     "RedisServer",
     "ServiceProcess",
     "assert_error",
+    "drain",
     "free_port",
     "outbox_rows",
+    "publish_event",
     "read_events",
     "relay_and_read",
     "wait_until",

@@ -274,3 +274,83 @@ class ServiceProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+async def drain(consumer: Any) -> int:
+    """Handle every entry waiting on the consumer's streams; returns how many were read."""
+    total = 0
+    while (read := await consumer.poll_once(block_ms=1)) > 0:
+        total += read
+    return total
+
+
+async def publish_event(
+    redis: Redis,
+    contracts: ContractValidator,
+    event_type: str,
+    data: dict[str, Any],
+    *,
+    producer: str,
+    occurred_at: Any = None,
+) -> Envelope:
+    """Put an event on its stream as its producer would, after checking it against its contract."""
+    from datetime import datetime, timezone
+
+    envelope = Envelope(
+        type=event_type,
+        producer=producer,
+        data=data,
+        occurred_at=occurred_at or datetime.now(timezone.utc),
+    )
+    contracts.validate(envelope)
+    await redis.xadd(stream_for(event_type), envelope.to_fields())  # type: ignore[arg-type]
+    return envelope
+
+
+class EventBus:
+    """The streams as one service sees them in its tests: deliver events to its consumer and
+    read what it published. Every envelope going either way is checked against its contract."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        consumer: Any,
+        contracts: ContractValidator,
+        *,
+        database_url: str,
+        producer: str,
+    ) -> None:
+        self.redis = redis
+        self.consumer = consumer
+        self.contracts = contracts
+        self.database_url = database_url
+        self.producer = producer
+
+    async def publish(self, event_type: str, data: dict[str, Any], *, producer: str,
+                      occurred_at: Any = None) -> Envelope:  # fmt: skip
+        """XADD a contract-valid event without handling it yet."""
+        return await publish_event(
+            self.redis, self.contracts, event_type, data, producer=producer, occurred_at=occurred_at
+        )
+
+    async def deliver(self, event_type: str, data: dict[str, Any], *, producer: str,
+                      occurred_at: Any = None) -> Envelope:  # fmt: skip
+        """XADD a contract-valid event and let the consumer handle everything pending."""
+        envelope = await self.publish(event_type, data, producer=producer, occurred_at=occurred_at)
+        await self.drain()
+        return envelope
+
+    async def drain(self) -> int:
+        """Handle everything on the streams; fail if any handler raised."""
+        read = await drain(self.consumer)
+        errors = await self.redis.hgetall(f"consumer-errors:{self.consumer.group}")
+        assert not errors, errors
+        return read
+
+    async def published(self, event_type: str) -> list[Envelope]:
+        """Relay this service's outbox, then every envelope of ``event_type``, each validated."""
+        envelopes = await relay_and_read(self.redis, self.database_url, event_type)
+        for envelope in envelopes:
+            assert envelope.producer == self.producer, envelope
+            self.contracts.validate(envelope)
+        return envelopes
