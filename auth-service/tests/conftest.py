@@ -17,9 +17,9 @@ from aiosmtpd.controller import Controller
 from fastapi import FastAPI
 
 from auth_service.core.context import AuthContext
-from auth_service.core.security import FrozenClock
 from auth_service.core.service import build_definition
 from auth_service.settings import AuthSettings
+from chassis.clock import FrozenClock
 from chassis.service import ServiceDefinition
 from chassis.testing import ContractValidator, free_port
 

@@ -23,10 +23,11 @@ import pytest_asyncio
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
+from chassis.clock import FrozenClock
 from chassis.events import EventConsumer
 from chassis.service import ServiceDefinition
 from chassis.testing import ContractValidator, EventBus, ServiceProcess
-from interaction_service.core.context import FrozenClock, InteractionContext, context_of
+from interaction_service.core.context import InteractionContext, context_of
 from interaction_service.core.service import build_definition, handlers
 from interaction_service.settings import InteractionSettings
 

@@ -9,8 +9,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from auth_service.core.mail import Mailer, build_mailer
-from auth_service.core.security import Clock, Passwords, Tokens
+from auth_service.core.security import Passwords, Tokens
 from auth_service.settings import AuthSettings
+from chassis.clock import Clock
 from chassis.ratelimit import RateLimiter
 from chassis.service import Resources
 

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
@@ -25,24 +25,6 @@ from chassis.errors import Unauthorized
 ALGORITHM = "HS256"
 ACCESS = "access"
 REFRESH = "refresh"
-
-
-class Clock:
-    """Wall-clock time in UTC; tests swap in a clock they can move."""
-
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc)
-
-
-class FrozenClock(Clock):
-    def __init__(self, start: datetime | None = None) -> None:
-        self.current = start or datetime.now(timezone.utc)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
 
 
 class Passwords:

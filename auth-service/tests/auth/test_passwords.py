@@ -7,9 +7,9 @@ import pytest
 from redis.asyncio import Redis
 
 from auth_service.auth.models import AuthSession
-from auth_service.core.security import FrozenClock
 from auth_service.settings import AuthSettings
 from auth_service.users.models import User
+from chassis.clock import FrozenClock
 from chassis.events import OutboxRelay
 from chassis.testing import ContractValidator, read_events
 from tests.conftest import PASSWORD, Mailbox, bearer, create_user, signin

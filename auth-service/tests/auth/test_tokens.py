@@ -13,9 +13,9 @@ import pytest
 from redis.asyncio import Redis
 
 from auth_service.auth.models import AuthSession, RefreshToken
-from auth_service.core.security import FrozenClock
 from auth_service.settings import AuthSettings
 from auth_service.users.models import User, UserStatus
+from chassis.clock import FrozenClock
 from chassis.events import OutboxRelay
 from chassis.events.models import OutboxEvent
 from chassis.testing import ContractValidator, read_events

@@ -3,35 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Annotated
 
 import httpx
 from fastapi import Depends, Request
 
+from chassis.clock import Clock
 from chassis.ratelimit import RateLimiter
 from chassis.service import Resources
 from interaction_service.settings import InteractionSettings
 
 CONTEXT_KEY = "interaction"
-
-
-class Clock:
-    """Wall-clock time in UTC; tests swap in a clock they can move."""
-
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc)
-
-
-class FrozenClock(Clock):
-    def __init__(self, start: datetime | None = None) -> None:
-        self.current = start or datetime.now(timezone.utc)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
 
 
 @dataclass

@@ -10,9 +10,10 @@ import httpx
 import pytest
 from tortoise.transactions import in_transaction
 
+from chassis.clock import FrozenClock
 from chassis.testing import assert_error
 from chassis.tokens import Identity
-from interaction_service.core.context import FrozenClock, InteractionContext
+from interaction_service.core.context import InteractionContext
 from interaction_service.posts.service import PostRef, get_visible_post
 from interaction_service.settings import InteractionSettings
 from interaction_service.views import service
