@@ -1,0 +1,1 @@
+"""Wiring of the chassis to the engagement service."""

@@ -1,0 +1,119 @@
+"""The caller's notifications: list, unread count, read marks, deletion, and the live stream."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from chassis.db import UnitOfWork
+from chassis.errors import ServiceUnavailable, Unauthorized
+from chassis.pagination import Page, Pagination
+from chassis.schemas import error_responses
+from chassis.tokens import CurrentUser, TokenVerifier
+from engagement_service.core.context import Ctx
+from engagement_service.notifications import service
+from engagement_service.notifications.delivery import follow, parse_last_event_id
+from engagement_service.notifications.schemas import MarkedRead, NotificationRead, UnreadCount
+
+router = APIRouter(tags=["notifications"])
+
+
+def _last_event_id(
+    last_event_id: Annotated[
+        str | None,
+        Header(
+            alias="Last-Event-ID",
+            max_length=64,
+            description="The id of the last event received; the stream resumes after it.",
+        ),
+    ] = None,
+) -> str | None:
+    return parse_last_event_id(last_event_id)
+
+
+LastEventId = Annotated[str | None, Depends(_last_event_id)]
+
+
+@router.get("/notifications", responses=error_responses(401, 422, 503))
+async def list_notifications(
+    user: CurrentUser,
+    page: Pagination,
+    unread: Annotated[
+        bool | None, Query(description="true: only unread; false: only read; absent: all")
+    ] = None,
+) -> Page[NotificationRead]:
+    """The caller's notifications, most recently updated first."""
+    rows, cursor = await service.list_notifications(uuid.UUID(user.id), unread=unread, page=page)
+    return Page(items=await service.read_models(rows), next_cursor=cursor)
+
+
+@router.get("/notifications/unread-count", responses=error_responses(401, 503))
+async def unread_count(user: CurrentUser) -> UnreadCount:
+    """How many of the caller's notifications are unread."""
+    return UnreadCount(unread=await service.unread_count(uuid.UUID(user.id)))
+
+
+@router.get(
+    "/notifications/stream",
+    response_class=EventSourceResponse,
+    responses={
+        200: {"description": "text/event-stream of `notification`, `notification_removed` "
+              "and `notification_read` events"},
+        **error_responses(401, 422, 503),
+    },
+)  # fmt: skip
+async def stream_notifications(
+    request: Request, user: CurrentUser, ctx: Ctx, last_event_id: LastEventId
+) -> AsyncIterator[ServerSentEvent]:
+    """Live notifications over Server-Sent Events; resume with Last-Event-ID."""
+    verifier: TokenVerifier = request.app.state.token_verifier
+    token = request.headers.get("authorization", "").partition(" ")[2].strip()
+
+    async def still_allowed() -> bool:
+        # The stream outlives a single check: the token is checked again at each heartbeat.
+        try:
+            await verifier.verify(token)
+        except Unauthorized:
+            return False
+        except ServiceUnavailable:
+            return True  # auth is down: keep the stream, the next heartbeat asks again
+        return True
+
+    async for event in follow(
+        ctx.redis,
+        user.id,
+        last_event_id=last_event_id,
+        heartbeat_seconds=ctx.settings.sse_heartbeat_seconds,
+        still_allowed=still_allowed,
+    ):
+        yield event
+
+
+@router.post("/notifications/read-all", responses=error_responses(401, 503))
+async def read_all(user: CurrentUser, ctx: Ctx, _: UnitOfWork) -> MarkedRead:
+    """Mark every notification of the caller read."""
+    return MarkedRead(marked=await service.mark_all_read(uuid.UUID(user.id), now=ctx.now()))
+
+
+@router.post("/notifications/{notification_id}/read", responses=error_responses(401, 404, 422, 503))
+async def read_one(
+    notification_id: uuid.UUID, user: CurrentUser, ctx: Ctx, _: UnitOfWork
+) -> NotificationRead:
+    """Mark one of the caller's notifications read (again is fine)."""
+    notification = await service.mark_read(uuid.UUID(user.id), notification_id, now=ctx.now())
+    return (await service.read_models([notification]))[0]
+
+
+@router.delete(
+    "/notifications/{notification_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 404, 422, 503),
+)
+async def delete_one(notification_id: uuid.UUID, user: CurrentUser, _: UnitOfWork) -> Response:
+    """Delete one of the caller's notifications."""
+    await service.delete_notification(uuid.UUID(user.id), notification_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
