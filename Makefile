@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PLATFORM := $(PYTHON) scripts/platform.py
 
-.PHONY: up down restart status test lint install lock
+.PHONY: up down restart status test lint install lock eval-moderation
 
 up:        ## create envs, databases and migrations, start every service (API + workers)
 	$(PLATFORM) up
@@ -27,3 +27,7 @@ install:   ## only create the virtualenvs and install pinned dependencies
 
 lock:      ## re-pin requirements*.txt from requirements*.in (pip freeze in a throwaway venv)
 	$(PYTHON) scripts/lock.py
+
+eval-moderation:  ## confusion matrix and per-class precision/recall/F1 of the moderation analyser
+	$(PLATFORM) install
+	cd moderation-service && .venv/bin/python -m moderation_service.eval
