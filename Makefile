@@ -1,8 +1,8 @@
-# The platform's commands. Each installs what it needs first (see scripts/platform.py).
+# The platform's commands. Each installs what it needs first (see scripts/platformctl.py).
 PYTHON ?= python3
-PLATFORM := $(PYTHON) scripts/platform.py
+PLATFORM := $(PYTHON) scripts/platformctl.py
 
-.PHONY: up down restart status test lint install lock eval-moderation
+.PHONY: up down restart status test lint install lock eval-moderation demo
 
 up:        ## create envs, databases and migrations, start every service (API + workers)
 	$(PLATFORM) up
@@ -31,3 +31,6 @@ lock:      ## re-pin requirements*.txt from requirements*.in (pip freeze in a th
 eval-moderation:  ## confusion matrix and per-class precision/recall/F1 of the moderation analyser
 	$(PLATFORM) install
 	cd moderation-service && .venv/bin/python -m moderation_service.eval
+
+demo:      ## walk the seed's functional flow against the platform from `make up`
+	$(PYTHON) scripts/demo.py

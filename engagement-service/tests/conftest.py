@@ -26,7 +26,7 @@ from redis.asyncio import Redis
 from chassis.clock import FrozenClock
 from chassis.events import Envelope, EventConsumer, Handler, stream_for
 from chassis.service import ServiceDefinition
-from chassis.testing import ContractValidator, ServiceProcess, wait_until
+from chassis.testing import ContractValidator, ServiceProcess, auth_service_process, wait_until
 from engagement_service.core.context import EngagementContext
 from engagement_service.core.service import build_definition, delivery_relay, handlers
 from engagement_service.notifications.delivery import DeliveryRelay, stream_key
@@ -49,15 +49,9 @@ API = "/api/v1"
 @pytest.fixture(scope="session")
 def auth_service() -> Iterator[ServiceProcess]:
     """The real auth service, publishing to this suite's Redis database."""
-    env = {
-        "AUTH_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/social_auth_for_engagement_test",
-        "AUTH_REDIS_URL": os.environ["ENGAGEMENT_REDIS_URL"],
-        "AUTH_ENVIRONMENT": "test",
-        "AUTH_SIGNUP_PER_IP": "[100000, 60]",
-        "AUTH_SIGNIN_PER_IP": "[100000, 60]",
-        "AUTH_SIGNIN_PER_EMAIL": "[100000, 60]",
-    }
-    with ServiceProcess(AUTH_DIR, "auth_service", "AUTH_", env) as auth:
+    with auth_service_process(
+        ROOT, suite="engagement", redis_url=os.environ["ENGAGEMENT_REDIS_URL"]
+    ) as auth:
         yield auth
 
 

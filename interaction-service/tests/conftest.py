@@ -26,7 +26,7 @@ from redis.asyncio import Redis
 from chassis.clock import FrozenClock
 from chassis.events import EventConsumer
 from chassis.service import ServiceDefinition
-from chassis.testing import ContractValidator, EventBus, ServiceProcess
+from chassis.testing import ContractValidator, EventBus, ServiceProcess, auth_service_process
 from interaction_service.core.context import InteractionContext, context_of
 from interaction_service.core.service import build_definition, handlers
 from interaction_service.settings import InteractionSettings
@@ -49,20 +49,10 @@ NO_POST_SERVICE = "http://127.0.0.1:9"
 
 @pytest.fixture(scope="session")
 def auth_service() -> Iterator[ServiceProcess]:
-    redis_url = os.environ["INTERACTION_REDIS_URL"]
-    env = {
-        "AUTH_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/social_auth_for_interaction_test",
-        "AUTH_REDIS_URL": redis_url,
-        "AUTH_ENVIRONMENT": "test",
-        "AUTH_SIGNUP_PER_IP": "[100000, 60]",
-        "AUTH_SIGNIN_PER_IP": "[100000, 60]",
-        "AUTH_SIGNIN_PER_EMAIL": "[100000, 60]",
-        # Password hashing strength is auth's concern, not this suite's: a cheap argon2 cost
-        # makes the 200 real users of the concurrency test take seconds, not half a minute.
-        "AUTH_ARGON2_MEMORY_KIB": "1024",
-        "AUTH_ARGON2_TIME_COST": "1",
-    }
-    with ServiceProcess(REPO / "auth-service", "auth_service", "AUTH_", env) as auth:
+    """The real auth service, publishing to this suite's Redis database."""
+    with auth_service_process(
+        REPO, suite="interaction", redis_url=os.environ["INTERACTION_REDIS_URL"]
+    ) as auth:
         yield auth
 
 

@@ -25,7 +25,7 @@ from redis.asyncio import Redis
 from chassis.clock import FrozenClock
 from chassis.events import Envelope, EventConsumer, stream_for
 from chassis.service import ServiceDefinition
-from chassis.testing import ContractValidator, EventBus, ServiceProcess
+from chassis.testing import ContractValidator, EventBus, ServiceProcess, auth_service_process
 from moderation_service.core.context import ModerationContext, context_of
 from moderation_service.core.service import build_definition
 from moderation_service.moderations.handlers import build_handlers
@@ -48,16 +48,11 @@ BORDERLINE = "What a load of rubbish this post is."
 
 @pytest.fixture(scope="session")
 def auth_service() -> Iterator[ServiceProcess]:
-    env = {
-        "AUTH_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/social_auth_for_moderation_test",
-        "AUTH_REDIS_URL": os.environ["MODERATION_REDIS_URL"],
-        "AUTH_ENVIRONMENT": "test",
-        "AUTH_SIGNUP_PER_IP": "[100000, 60]",
-        "AUTH_SIGNIN_PER_IP": "[100000, 60]",
-        "AUTH_SIGNIN_PER_EMAIL": "[100000, 60]",
-    }
-    with ServiceProcess(AUTH_DIR, "auth_service", "AUTH_", env) as process:
-        yield process
+    """The real auth service, publishing to this suite's Redis database."""
+    with auth_service_process(
+        REPO, suite="moderation", redis_url=os.environ["MODERATION_REDIS_URL"]
+    ) as auth:
+        yield auth
 
 
 @pytest.fixture(scope="session")

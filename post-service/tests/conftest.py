@@ -27,6 +27,7 @@ from chassis.service import ServiceDefinition
 from chassis.testing import (
     ContractValidator,
     ServiceProcess,
+    auth_service_process,
     drain,
     publish_event,
     relay_and_read,
@@ -47,15 +48,7 @@ API = "/api/v1"
 @pytest.fixture(scope="session")
 def auth_service() -> Iterator[ServiceProcess]:
     """The real auth service, publishing to this suite's Redis database."""
-    env = {
-        "AUTH_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/social_auth_for_post_test",
-        "AUTH_REDIS_URL": os.environ["POST_REDIS_URL"],
-        "AUTH_ENVIRONMENT": "test",
-        "AUTH_SIGNUP_PER_IP": "[100000, 60]",
-        "AUTH_SIGNIN_PER_IP": "[100000, 60]",
-        "AUTH_SIGNIN_PER_EMAIL": "[100000, 60]",
-    }
-    with ServiceProcess(AUTH_DIR, "auth_service", "AUTH_", env) as auth:
+    with auth_service_process(ROOT, suite="post", redis_url=os.environ["POST_REDIS_URL"]) as auth:
         yield auth
 
 

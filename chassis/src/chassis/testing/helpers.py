@@ -354,3 +354,24 @@ class EventBus:
             assert envelope.producer == self.producer, envelope
             self.contracts.validate(envelope)
         return envelopes
+
+
+def auth_service_process(repo_root: Path, *, suite: str, redis_url: str) -> ServiceProcess:
+    """The platform's real auth service, for another service's test suite.
+
+    It gets its own database (``social_auth_for_<suite>_test``) and publishes to the suite's
+    Redis database, so its real user events reach the suite's consumers. Rate limits are out
+    of the way, and password hashing is cheap: hashing strength is auth's own concern, and
+    suites that create hundreds of users would spend most of their time in argon2.
+    """
+    env = {
+        "AUTH_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/social_auth_for_{suite}_test",
+        "AUTH_REDIS_URL": redis_url,
+        "AUTH_ENVIRONMENT": "test",
+        "AUTH_SIGNUP_PER_IP": "[100000, 60]",
+        "AUTH_SIGNIN_PER_IP": "[100000, 60]",
+        "AUTH_SIGNIN_PER_EMAIL": "[100000, 60]",
+        "AUTH_ARGON2_MEMORY_KIB": "1024",
+        "AUTH_ARGON2_TIME_COST": "1",
+    }
+    return ServiceProcess(repo_root / "auth-service", "auth_service", "AUTH_", env)
