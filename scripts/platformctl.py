@@ -134,7 +134,9 @@ def install(*, dev: bool) -> None:
         ensure_venv(svc.dir, reqs, extra=["--force-reinstall", "--no-deps", str(ROOT / "chassis")])
     if dev:
         ensure_venv(ROOT / "chassis", ["requirements-dev.txt"], extra=["-e", str(ROOT / "chassis")])
-        ensure_venv(ROOT / "tests", ["requirements.txt"], extra=[])
+        # The repository suites drive the platform through chassis helpers (Cluster, ServiceProcess).
+        chassis = ["--force-reinstall", "--no-deps", str(ROOT / "chassis")]
+        ensure_venv(ROOT / "tests", ["requirements.txt"], extra=chassis)
 
 
 # --- databases -------------------------------------------------------------------------------
@@ -274,7 +276,8 @@ def main() -> None:
     elif args.command == "install":
         install(dev=True)
     elif args.command == "test":
-        test(args.paths or ["tests/repo"])
+        test(args.paths or [p for p in ("tests/repo", "tests/e2e", "tests/faults")
+                            if (ROOT / p).is_dir()])
     elif args.command == "lint":
         lint()
     elif args.command == "status":
