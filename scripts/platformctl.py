@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,14 +130,17 @@ def ensure_venv(project: Path, requirement_files: list[str], *, extra: list[str]
 
 def install(*, dev: bool) -> None:
     reqs = ["requirements-dev.txt"] if dev else ["requirements.txt"]
-    for svc in services():
-        # --force-reinstall of the chassis alone: same version, newer code in development.
-        ensure_venv(svc.dir, reqs, extra=["--force-reinstall", "--no-deps", str(ROOT / "chassis")])
+    # --force-reinstall of the chassis alone: same version, newer code in development.
+    chassis = ["--force-reinstall", "--no-deps", str(ROOT / "chassis")]
+    jobs: list[tuple[Path, list[str], list[str]]] = [(s.dir, reqs, chassis) for s in services()]
     if dev:
-        ensure_venv(ROOT / "chassis", ["requirements-dev.txt"], extra=["-e", str(ROOT / "chassis")])
-        # The repository suites drive the platform through chassis helpers (Cluster, ServiceProcess).
-        chassis = ["--force-reinstall", "--no-deps", str(ROOT / "chassis")]
-        ensure_venv(ROOT / "tests", ["requirements.txt"], extra=chassis)
+        jobs.append((ROOT / "chassis", ["requirements-dev.txt"], ["-e", str(ROOT / "chassis")]))
+        # The repository suites drive the platform through chassis helpers (tests/cluster.py).
+        jobs.append((ROOT / "tests", ["requirements.txt"], chassis))
+    # Virtualenvs are independent: build them side by side (downloads overlap with unpacking).
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        for future in [pool.submit(ensure_venv, d, r, extra=e) for d, r, e in jobs]:
+            future.result()
 
 
 # --- databases -------------------------------------------------------------------------------
