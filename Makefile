@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PLATFORM := $(PYTHON) scripts/platformctl.py
 
-.PHONY: up down restart status test lint install lock eval-moderation demo
+.PHONY: up down restart status test lint install lock eval-moderation demo bench
 
 up:        ## create envs, databases and migrations, start every service (API + workers)
 	$(PLATFORM) up
@@ -34,3 +34,9 @@ eval-moderation:  ## confusion matrix and per-class precision/recall/F1 of the m
 
 demo:      ## walk the seed's functional flow against the platform from `make up`
 	$(PYTHON) scripts/demo.py
+
+bench:     ## seed the running platform and measure it against a bare baseline (see bench/README.md)
+	test -x bench/.venv/bin/python || $(PYTHON) -m venv bench/.venv
+	bench/.venv/bin/python -m pip install --quiet -r bench/requirements.txt
+	bench/.venv/bin/python bench/seed.py --users 200 --connections 20 --posts 10000
+	bench/.venv/bin/python bench/run.py

@@ -53,7 +53,7 @@ def lock(project: Path) -> None:
 
 
 def main() -> None:
-    projects = [ROOT / "chassis", ROOT / "tests", *sorted(ROOT.glob("*-service"))]
+    projects = [ROOT / "chassis", ROOT / "tests", ROOT / "bench", *sorted(ROOT.glob("*-service"))]
     for project in projects:
         if any(project.glob("requirements*.in")):
             lock(project)
