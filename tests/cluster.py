@@ -7,6 +7,7 @@ loopback port, against a fresh database ``social_<name>_<suffix>`` and the Redis
 from __future__ import annotations
 
 import asyncio
+import subprocess
 from pathlib import Path
 
 from chassis.db import create_database
@@ -91,3 +92,49 @@ class Cluster:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    # Fault-suite helpers: a subset of the services, and one service stopped, killed or
+    # restarted (on the same port) while the others keep running.
+
+    def start_only(self, *names: str) -> None:
+        """Start only the named services, in platform order (auth first when named)."""
+        for name in SERVICES:
+            if name in names:
+                self._launch(name)
+
+    def _launch(self, name: str) -> None:
+        asyncio.run(create_database(self.database_url(name), drop_first=True))
+        process = ServiceProcess(
+            ROOT / f"{name}-service", f"{name}_service", f"{name.upper()}_", {}
+        )
+        self.processes[name] = process
+        process.env.update(self._env(name))
+        process.start()
+
+    def stop_service(self, name: str) -> None:
+        """SIGTERM the service's API process and wait for it (SIGKILL after 10 s)."""
+        self.processes[name].stop()
+
+    def start_service(self, name: str) -> None:
+        """Start a stopped service again, on the same port and with the same environment."""
+        self.processes[name].start()
+
+    def kill_service(self, name: str) -> None:
+        """SIGKILL the service's API process, as in a crash."""
+        process = self.processes[name]
+        if process.process is not None:
+            process.process.kill()
+            process.process.wait()
+            process.process = None
+
+    def start_worker(self, name: str) -> subprocess.Popen[bytes]:
+        """A standalone ``python -m <package>.worker`` with the service's environment.
+
+        The caller owns the process (``kill()`` / ``terminate()`` and ``wait()`` it)."""
+        process = self.processes[name]
+        log_path = Path(f"/tmp/{name}_service-worker-{process.port}.log")
+        with log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
+            return subprocess.Popen(
+                [str(process.python), "-m", f"{name}_service.worker"],
+                cwd=process.service_dir, env=process.env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip

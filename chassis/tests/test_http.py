@@ -120,3 +120,27 @@ async def test_rate_limit_is_429_with_retry_after(client: httpx.AsyncClient) -> 
     assert response.json()["error"]["code"] == "rate_limited"
     # another key has its own budget
     assert (await client.get("/api/v1/limited?key=y")).status_code == 200
+
+
+async def test_rate_limiter_fails_open_while_redis_is_down() -> None:
+    from redis.asyncio import Redis
+
+    from chassis.errors import RateLimited
+    from chassis.ratelimit import RateLimiter
+    from chassis.testing import RedisServer
+
+    server = RedisServer()
+    server.start()
+    client = Redis.from_url(server.url)
+    limiter = RateLimiter(client, prefix="t")
+    try:
+        await limiter.hit("k", limit=1, window_seconds=60)
+        with pytest.raises(RateLimited):
+            await limiter.hit("k", limit=1, window_seconds=60)
+        server.kill()
+        # Down: nothing counted, nothing refused, no exception.
+        for _ in range(3):
+            await limiter.hit("k", limit=1, window_seconds=60)
+    finally:
+        await client.aclose()
+        server.kill()

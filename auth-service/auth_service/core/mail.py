@@ -26,7 +26,11 @@ class ConsoleMailer:
     """Development backend: the message goes to the log, nothing leaves the machine."""
 
     async def send(self, *, to: str, subject: str, body: str) -> None:
-        logger.info("mail (console backend)", extra={"to": to, "subject": subject, "body": body})
+        # The text is in the message too, so plain-text logs (LOG_JSON=false) show the token.
+        logger.info(
+            "mail (console backend) to %s: %s\n%s", to, subject, body,
+            extra={"to": to, "subject": subject, "body": body},
+        )  # fmt: skip
 
 
 class SmtpMailer:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from chassis.errors import RateLimited
+
+logger = logging.getLogger("chassis.ratelimit")
 
 # INCR the window's counter, start its expiry on first hit, return (count, ms left).
 _HIT = """
@@ -23,10 +28,18 @@ class RateLimiter:
         self._script = redis.register_script(_HIT)
 
     async def hit(self, key: str, *, limit: int, window_seconds: int) -> None:
-        """Count one attempt against ``key``; raise RateLimited once ``limit`` is exceeded."""
-        count, ttl_ms = await self._script(
-            keys=[f"{self.prefix}:ratelimit:{key}"], args=[window_seconds * 1000]
-        )
+        """Count one attempt against ``key``; raise RateLimited once ``limit`` is exceeded.
+
+        While Redis is unreachable nothing is counted and nothing is refused."""
+        try:
+            count, ttl_ms = await self._script(
+                keys=[f"{self.prefix}:ratelimit:{key}"], args=[window_seconds * 1000]
+            )
+        except RedisError as exc:
+            # Fail open: a Redis outage must not turn every write into a 500. Limits resume
+            # with Redis; the outbox already lets writes succeed meanwhile.
+            logger.warning("rate limit not checked, Redis unavailable: %r", exc)
+            return
         if int(count) > limit:
             raise RateLimited(retry_after=-(-int(ttl_ms) // 1000))
 
