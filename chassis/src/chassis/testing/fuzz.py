@@ -1,0 +1,158 @@
+"""Schemathesis over a service's whole OpenAPI, in process, as a real signed-in user.
+
+Used by every service's ``tests/test_fuzz.py``; needs ``schemathesis`` in that service's dev
+requirements. Each operation gets ``max_examples`` positive examples (valid by the schema) and
+as many negative ones; each request goes through the test's ``client`` (the app inside its
+lifespan, on the test's event loop) with the user's bearer token, and each response must pass
+``not_a_server_error``, ``response_schema_conformance``, ``status_code_conformance`` and
+``content_type_conformance``. A second pass sends positive examples with the path parameters
+named in ``real_ids`` set to resources that exist (deletes left out), to reach past 404s.
+
+Why not ``schemathesis.openapi.from_asgi``'s own transport: it runs the app in a thread of its
+own and starts the app's lifespan a second time there, on another event loop than the one the
+database pool and Redis client of the ``app`` fixture belong to. Hypothesis runs in a worker
+thread instead and hands each request to the test's loop.
+
+One status is let through undocumented: FastAPI answers 400 ``bad_request`` ("There was an
+error parsing the body") to a body that is not UTF-8, on every route with a body, and no route
+lists 400 for it. ``status_code_conformance`` is skipped for exactly that response; the other
+checks still run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import Counter
+from typing import Any
+
+import httpx
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+]
+
+
+def undecodable_body(response: httpx.Response) -> bool:
+    """A 400 ``bad_request`` that FastAPI gives every route for a body that is not UTF-8."""
+    if response.status_code != 400 or response.json()["error"]["code"] != "bad_request":
+        return False
+    try:
+        response.request.content.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def checks_for(response: httpx.Response) -> list[Any]:
+    if undecodable_body(response):
+        return [check for check in CHECKS if check is not status_code_conformance]
+    return CHECKS
+
+
+def to_httpx(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Schemathesis's requests-style keyword arguments, as ``httpx.AsyncClient.request`` takes."""
+    request: dict[str, Any] = {
+        "method": kwargs["method"],
+        "url": kwargs["url"],
+        "headers": dict(kwargs.get("headers") or {}),
+        "params": kwargs.get("params"),
+    }
+    if "json" in kwargs:
+        request["json"] = kwargs["json"]
+    elif isinstance(kwargs.get("data"), dict):
+        request["data"] = kwargs["data"]
+    elif kwargs.get("data") is not None:
+        request["content"] = kwargs["data"]
+    return request
+
+
+async def fuzz(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    token: str,
+    real_ids: dict[str, str],
+    *,
+    excluded: dict[tuple[str, str], str],
+    max_examples: int = 15,
+) -> dict[str, Counter[int]]:
+    """Fuzz every operation, then again (positive examples only, deletes left out) with the path
+    parameters named in ``real_ids`` set to resources that exist; returns the statuses answered,
+    per operation and pass."""
+    schema = schemathesis.openapi.from_dict(app.openapi())
+    loop = asyncio.get_running_loop()
+    auth = {"Authorization": f"Bearer {token}"}
+    sent: dict[str, Counter[int]] = {}
+
+    def runner(
+        operation: Any, mode: GenerationMode, label: str, path: dict[str, str] | None = None
+    ) -> Any:
+        @hypothesis_settings(
+            max_examples=max_examples,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate, Phase.shrink],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path))
+        def run(case: Any) -> None:
+            kwargs = case.as_transport_kwargs(base_url="http://testserver", headers=auth)
+            future = asyncio.run_coroutine_threadsafe(client.request(**to_httpx(kwargs)), loop)
+            response = future.result(timeout=30)
+            sent[label][response.status_code] += 1
+            case.validate_response(response, checks=checks_for(response), headers=auth)
+
+        return run
+
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if (operation.method.upper(), operation.path) in excluded:
+            continue
+        label = f"{operation.method.upper()} {operation.path}"
+        sent[label] = Counter()
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            try:
+                await asyncio.to_thread(runner(operation, mode, label))
+            except Unsatisfiable:
+                # Nothing to make invalid (no parameters, no body): negative mode has no case.
+                assert mode is GenerationMode.NEGATIVE, label
+
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        method = operation.method.upper()
+        names = re.findall(r"{(\w+)}", operation.path)
+        if (method, operation.path) in excluded or method == "DELETE" or not names:
+            continue
+        if not all(name in real_ids for name in names):
+            continue
+        label = f"{method} {operation.path} [real ids]"
+        sent[label] = Counter()
+        path = {name: real_ids[name] for name in names}
+        await asyncio.to_thread(runner(operation, GenerationMode.POSITIVE, label, path))
+    return sent
+
+
+def report(sent: dict[str, Counter[int]]) -> list[str]:
+    """Print what was sent per run; return the operations fuzzed (real-id passes left out)."""
+    total = sum(sum(statuses.values()) for statuses in sent.values())
+    operations = [label for label in sent if "[real ids]" not in label]
+    print(f"\n{len(operations)} operations, {len(sent)} runs, {total} examples")
+    for label, statuses in sent.items():
+        print(f"  {sum(statuses.values()):4d}  {label}  {dict(sorted(statuses.items()))}")
+    return operations
