@@ -144,3 +144,17 @@ async def test_rate_limiter_fails_open_while_redis_is_down() -> None:
     finally:
         await client.aclose()
         server.kill()
+
+
+async def test_body_routes_document_400_and_answer_it_for_an_unparsable_body(
+    app: object, client: httpx.AsyncClient
+) -> None:
+    spec = app.openapi()  # type: ignore[attr-defined]
+    assert "400" in spec["paths"]["/api/v1/notes"]["post"]["responses"]
+    assert "400" not in spec["paths"]["/api/v1/notes"]["get"]["responses"]
+    response = await client.post(
+        "/api/v1/notes", content=b"\xff\xfe\xfa", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+    assert await Note.all().count() == 0

@@ -1,7 +1,7 @@
 """Schemathesis over the engagement service's whole OpenAPI, in process, as a real signed-in user.
 
-The mechanics (checks, examples, the real-ids pass, why not ``from_asgi``'s own transport, the
-one exemption) are in ``chassis.testing.fuzz``.
+The mechanics (checks, examples, the real-ids pass, why not ``from_asgi``'s own
+transport) are in ``chassis.testing.fuzz``.
 
 Excluded:
 

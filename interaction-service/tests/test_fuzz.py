@@ -1,7 +1,7 @@
 """Schemathesis over the interaction service's whole OpenAPI, in process, as a real signed-in user.
 
-The mechanics (checks, examples, the real-ids pass, why not ``from_asgi``'s own transport, the
-one exemption) are in ``chassis.testing.fuzz``.
+The mechanics (checks, examples, the real-ids pass, why not ``from_asgi``'s own
+transport) are in ``chassis.testing.fuzz``.
 
 Excluded: none. The deletes (comments, reactions) are fuzzed: random ids name nothing (404).
 Unknown posts make the service ask the post service (the fallback): this file runs the real post

@@ -1,7 +1,7 @@
 """Schemathesis over the post service's whole OpenAPI, in process, as a real signed-in user.
 
-The mechanics (checks, examples, the real-ids pass, why not ``from_asgi``'s own transport, the
-one exemption) are in ``chassis.testing.fuzz``.
+The mechanics (checks, examples, the real-ids pass, why not ``from_asgi``'s own
+transport) are in ``chassis.testing.fuzz``.
 
 Excluded: none. ``DELETE /api/v1/posts/{post_id}`` is fuzzed: random ids name no post (404), so
 it destroys nothing. ``/metrics`` is not in the schema.

@@ -233,18 +233,29 @@ def create_app(definition: ServiceDefinition) -> FastAPI:
     app.add_middleware(RequestGuardMiddleware, max_body_bytes=s.max_body_bytes)
     app.include_router(operations_router())
     for router in definition.routers:
-        _docstring_summaries(router)
+        _document_routes(router)
         app.include_router(router, prefix=definition.api_prefix)
     return app
 
 
-def _docstring_summaries(router: APIRouter) -> None:
-    """A route's one-line docstring becomes its OpenAPI summary (FastAPI would use the name)."""
+def _document_routes(router: APIRouter) -> None:
+    """What every route's OpenAPI entry should say without each route repeating it.
+
+    - the one-line docstring becomes the summary (FastAPI would use the function name);
+    - a route with a body documents 400: FastAPI answers it (in our error shape) to a body it
+      cannot parse at all, such as one that is not UTF-8, before validation.
+    """
     from fastapi.routing import APIRoute
 
+    from chassis.schemas import ErrorResponse
+
     for route in router.routes:
-        if isinstance(route, APIRoute) and route.summary is None and route.endpoint.__doc__:
+        if not isinstance(route, APIRoute):
+            continue
+        if route.summary is None and route.endpoint.__doc__:
             route.summary = route.endpoint.__doc__.strip().splitlines()[0].rstrip(".")
+        if route.body_field is not None and 400 not in route.responses:
+            route.responses[400] = {"model": ErrorResponse, "description": "Unparsable body"}
 
 
 def operations_router() -> APIRouter:

@@ -12,11 +12,6 @@ Why not ``schemathesis.openapi.from_asgi``'s own transport: it runs the app in a
 own and starts the app's lifespan a second time there, on another event loop than the one the
 database pool and Redis client of the ``app`` fixture belong to. Hypothesis runs in a worker
 thread instead and hands each request to the test's loop.
-
-One status is let through undocumented: FastAPI answers 400 ``bad_request`` ("There was an
-error parsing the body") to a body that is not UTF-8, on every route with a body, and no route
-lists 400 for it. ``status_code_conformance`` is skipped for exactly that response; the other
-checks still run.
 """
 
 from __future__ import annotations
@@ -46,23 +41,6 @@ CHECKS = [
     status_code_conformance,
     content_type_conformance,
 ]
-
-
-def undecodable_body(response: httpx.Response) -> bool:
-    """A 400 ``bad_request`` that FastAPI gives every route for a body that is not UTF-8."""
-    if response.status_code != 400 or response.json()["error"]["code"] != "bad_request":
-        return False
-    try:
-        response.request.content.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
-def checks_for(response: httpx.Response) -> list[Any]:
-    if undecodable_body(response):
-        return [check for check in CHECKS if check is not status_code_conformance]
-    return CHECKS
 
 
 def to_httpx(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -116,7 +94,7 @@ async def fuzz(
             future = asyncio.run_coroutine_threadsafe(client.request(**to_httpx(kwargs)), loop)
             response = future.result(timeout=30)
             sent[label][response.status_code] += 1
-            case.validate_response(response, checks=checks_for(response), headers=auth)
+            case.validate_response(response, checks=CHECKS, headers=auth)
 
         return run
 
