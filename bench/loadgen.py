@@ -27,6 +27,9 @@ class Result:
     histograms: dict[str, HdrHistogram] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     sent: int = 0
+    # How far behind its schedule the generator fell at worst: large values mean the client,
+    # not the server, was the limit.
+    max_send_lag: float = 0.0
 
     def histogram(self, label: str) -> HdrHistogram:
         if label not in self.histograms:
@@ -52,8 +55,13 @@ async def open_loop(
     next_request: Callable[[], Request],
     seed: int = 1,
     max_in_flight: int = 2000,
+    drain_seconds: float = 10.0,
 ) -> Result:
-    """Send Poisson arrivals at ``rate`` per second for ``duration`` seconds."""
+    """Send Poisson arrivals at ``rate`` per second for ``duration`` seconds.
+
+    Requests still unanswered ``drain_seconds`` after the last send are cancelled and counted as
+    errors, so an overloaded step cannot leak load into the next one.
+    """
     rng = random.Random(seed)
     result = Result(rate=rate, duration=duration)
     loop = asyncio.get_running_loop()
@@ -65,7 +73,7 @@ async def open_loop(
         try:
             status = await call()
             ok = status < 400
-        except Exception:
+        except (Exception, asyncio.CancelledError):  # refused, reset, or cancelled at the drain
             ok = False
         elapsed_us = max(1, int((loop.time() - at) * 1_000_000))
         result.histogram(label).record_value(min(elapsed_us, 60_000_000))
@@ -77,6 +85,8 @@ async def open_loop(
         delay = intended - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
+        else:
+            result.max_send_lag = max(result.max_send_lag, -delay)
         if len(tasks) >= max_in_flight:  # the client itself is saturated: count as errors
             result.errors["client_overload"] = result.errors.get("client_overload", 0) + 1
             continue
@@ -86,7 +96,11 @@ async def open_loop(
         task.add_done_callback(tasks.discard)
         result.sent += 1
     if tasks:
-        await asyncio.wait(tasks, timeout=30)
+        _, pending = await asyncio.wait(tasks, timeout=drain_seconds)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
     return result
 
 

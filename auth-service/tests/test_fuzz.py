@@ -19,6 +19,7 @@ import time
 import httpx
 from fastapi import FastAPI
 
+from chassis.testing import threaded_dependencies
 from chassis.testing.fuzz import fuzz, report
 from tests.conftest import PASSWORD, create_user, signin, signup
 
@@ -44,3 +45,9 @@ async def test_fuzz_every_operation(app: FastAPI, client: httpx.AsyncClient) -> 
     print(f"fuzzed in {elapsed:.1f}s")
     assert len(operations) == OPERATIONS - len(EXCLUDED)
     assert all(statuses for statuses in sent.values()), sent
+
+
+def test_no_dependency_runs_in_a_worker_thread(app: FastAPI) -> None:
+    """Every endpoint and dependency is a coroutine, so no request takes a thread hop.
+    FastAPI's own sign-in form class is the one exception (``/auth/token``, argon2-bound anyway)."""
+    assert threaded_dependencies(app) == {"OAuth2PasswordRequestForm"}

@@ -2,9 +2,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from typing import Annotated
 
 import httpx
 import pytest
+from fastapi import Depends, FastAPI
+
+from chassis.testing import threaded_dependencies
 
 
 async def _create(client: httpx.AsyncClient, n: int) -> None:
@@ -68,3 +72,22 @@ async def test_limit_out_of_range_is_422(client: httpx.AsyncClient, limit: str) 
 async def test_bad_cursor_is_422(client: httpx.AsyncClient, cursor: str) -> None:
     response = await client.get("/api/v1/notes", params={"cursor": cursor})
     assert response.status_code == 422, response.text
+
+
+def test_no_dependency_of_the_demo_service_runs_in_a_worker_thread(app: FastAPI) -> None:
+    """``Pagination`` and ``CurrentUser`` are coroutines: no thread hop per request. The check
+    itself sees a class dependency, which FastAPI would run in a thread."""
+    assert threaded_dependencies(app) == set()
+
+    extra = FastAPI()
+
+    @extra.get("/x")
+    async def x(p: Annotated[ClassParams, Depends()]) -> dict[str, str]:
+        return {"q": p.q}
+
+    assert threaded_dependencies(extra) == {"ClassParams"}
+
+
+class ClassParams:
+    def __init__(self, q: str = "") -> None:
+        self.q = q

@@ -15,7 +15,7 @@ import time
 import httpx
 from fastapi import FastAPI
 
-from chassis.testing import ServiceProcess
+from chassis.testing import ServiceProcess, threaded_dependencies
 from chassis.testing.fuzz import fuzz, report
 from tests.conftest import create_user, make_case
 
@@ -45,3 +45,8 @@ async def test_fuzz_every_operation(
     print(f"fuzzed in {elapsed:.1f}s")
     assert len(operations) == OPERATIONS - len(EXCLUDED)
     assert all(statuses for statuses in sent.values()), sent
+
+
+def test_no_dependency_runs_in_a_worker_thread(app: FastAPI) -> None:
+    """Every endpoint and dependency is a coroutine, so no request takes a thread hop."""
+    assert threaded_dependencies(app) == set()

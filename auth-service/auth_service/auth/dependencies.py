@@ -43,7 +43,7 @@ async def admin_account(account: CurrentAccount) -> Account:
 AdminAccount = Annotated[Account, Depends(admin_account)]
 
 
-def client_ip(request: Request) -> str:
+async def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 

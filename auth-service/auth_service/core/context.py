@@ -42,7 +42,7 @@ async def install_context(resources: Resources) -> None:
     )
 
 
-def get_context(request: Request) -> AuthContext:
+async def get_context(request: Request) -> AuthContext:
     context: AuthContext = request.app.state.resources.extras["auth"]
     return context
 

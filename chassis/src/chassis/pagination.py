@@ -35,21 +35,26 @@ class Page(BaseModel, Generic[T]):
 
 
 class PageParams:
-    def __init__(
-        self,
-        limit: Annotated[
-            int, Query(ge=1, le=MAX_LIMIT, description="Page size, 1 to 100.")
-        ] = DEFAULT_LIMIT,
-        cursor: Annotated[
-            str | None,
-            Query(max_length=512, description="Opaque cursor from the previous page."),
-        ] = None,
-    ) -> None:
+    def __init__(self, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> None:
         self.limit = limit
         self.cursor = cursor
 
 
-Pagination = Annotated[PageParams, Depends()]
+async def page_params(
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description="Page size, 1 to 100.")
+    ] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=512, description="Opaque cursor from the previous page."),
+    ] = None,
+) -> PageParams:
+    """``?limit&cursor``. A coroutine on purpose: FastAPI runs a plain callable dependency (a
+    class included) in a worker thread, one thread hop per request."""
+    return PageParams(limit=limit, cursor=cursor)
+
+
+Pagination = Annotated[PageParams, Depends(page_params)]
 
 
 def _encode_value(value: Any) -> Any:

@@ -46,7 +46,7 @@ def context_of(resources: Resources) -> EngagementContext:
     return context
 
 
-def get_context(request: Request) -> EngagementContext:
+async def get_context(request: Request) -> EngagementContext:
     return context_of(request.app.state.resources)
 
 

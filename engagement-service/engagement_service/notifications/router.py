@@ -22,7 +22,7 @@ from engagement_service.notifications.schemas import MarkedRead, NotificationRea
 router = APIRouter(tags=["notifications"])
 
 
-def _last_event_id(
+async def _last_event_id(
     last_event_id: Annotated[
         str | None,
         Header(

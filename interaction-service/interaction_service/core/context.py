@@ -44,7 +44,7 @@ def context_of(resources: Resources) -> InteractionContext:
     return context
 
 
-def get_context(request: Request) -> InteractionContext:
+async def get_context(request: Request) -> InteractionContext:
     return context_of(request.app.state.resources)
 
 

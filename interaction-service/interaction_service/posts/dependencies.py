@@ -10,7 +10,7 @@ from interaction_service.core.context import Ctx
 from interaction_service.posts.service import PostRef, resolve_visible_post
 
 
-def bearer_token(request: Request) -> str:
+async def bearer_token(request: Request) -> str:
     """The caller's access token (``CurrentUser`` has already checked it)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""

@@ -2,9 +2,15 @@
 probability) over a TF-IDF vectoriser, trained on about 200k human-labelled texts and shipped
 inside the package, so it runs offline.
 
-A call takes a few milliseconds of CPU (a single text about 5-8 ms, a batch of 1,000 about
-15 ms), so it never runs on the event loop: ``BatchingScorer`` sends calls to a worker thread,
-and texts that arrive while the thread is busy go together in the next call.
+The package's ``predict_prob`` spends most of a call in scikit-learn's per-call input checks
+(about 2.3 ms for one text on the benchmark machine). ``LinearCalibratedScorer`` does the same
+arithmetic directly (the five folds' linear decision functions as one sparse-dense product, their
+sigmoid calibrations, the mean), about 0.3 ms for one text, and is used only after it has given
+bit-for-bit the package's answers on probe texts at start-up; otherwise the package's own path
+runs.
+
+A call still takes CPU, so it never runs on the event loop: ``BatchingScorer`` sends calls to a
+worker thread, and texts that arrive while the thread is busy go together in the next call.
 """
 
 from __future__ import annotations
@@ -17,14 +23,71 @@ from typing import Any
 
 PACKAGE = "alt-profanity-check"
 
+# Start-up probes for the direct path: clean, offensive, mixed, empty and long texts.
+PROBES = [
+    "",
+    "I love this photo of the lake",
+    "you are a stupid idiot",
+    "shut the fuck up",
+    "Dick Van Dyke was great in that film",
+    "I hate Mondays.",
+    "Buy cheap followers now!!! click here " * 5,
+    "The committee met on Tuesday to discuss the budget and the new library opening hours.",
+]
+
+
+class LinearCalibratedScorer:
+    """``CalibratedClassifierCV(LinearSVC, method="sigmoid").predict_proba(X)[:, 1]`` for a
+    binary model, without scikit-learn's per-call validation.
+
+    Each fold's probability is ``expit(-(a * (x . w + c) + b))``; the model's answer is the mean
+    over the folds, summed in fold order as scikit-learn does.
+    """
+
+    def __init__(self, vectorizer: Any, model: Any) -> None:
+        import numpy as np
+        from scipy.special import expit
+
+        folds = model.calibrated_classifiers_
+        if getattr(model, "method", None) != "sigmoid" or len(model.classes_) != 2:
+            raise ValueError("not a binary sigmoid-calibrated model")
+        for fold in folds:
+            if fold.estimator.coef_.shape[0] != 1 or len(fold.calibrators) != 1:
+                raise ValueError("not a binary linear model")
+            if list(fold.estimator.classes_) != list(model.classes_):
+                raise ValueError("fold classes differ from the model's")
+        self._np, self._expit, self._vectorizer = np, expit, vectorizer
+        self._weights = np.ascontiguousarray(np.vstack([f.estimator.coef_[0] for f in folds]).T)
+        self._intercepts = np.array([f.estimator.intercept_[0] for f in folds])
+        self._a = np.array([f.calibrators[0].a_ for f in folds])
+        self._b = np.array([f.calibrators[0].b_ for f in folds])
+
+    def __call__(self, texts: list[str]) -> Any:
+        decisions = self._vectorizer.transform(texts) @ self._weights + self._intercepts
+        per_fold = self._expit(-(self._a * decisions + self._b))
+        total = per_fold[:, 0].copy()
+        for i in range(1, per_fold.shape[1]):
+            total += per_fold[:, i]
+        return total / per_fold.shape[1]
+
 
 class ProfanityModel:
     """Loads the model once (about 1.5 s: import it at start-up, not per request)."""
 
-    def __init__(self) -> None:
-        from profanity_check import predict_prob
+    def __init__(self, *, direct: bool = True) -> None:
+        from profanity_check import predict_prob, profanity_check
 
         self._predict: Callable[[list[str]], Any] = predict_prob
+        self.direct = False
+        if direct:
+            try:
+                scorer = LinearCalibratedScorer(profanity_check.vectorizer, profanity_check.model)
+            except (AttributeError, ValueError):
+                scorer = None  # another model layout: keep the package's path
+            if scorer is not None and [float(p) for p in scorer(PROBES)] == [
+                float(p) for p in predict_prob(PROBES)
+            ]:
+                self._predict, self.direct = scorer, True
         self.version = importlib.metadata.version(PACKAGE)
 
     @property

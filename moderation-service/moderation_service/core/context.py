@@ -61,7 +61,7 @@ def context_of(resources: Resources) -> ModerationContext:
     return context
 
 
-def get_context(request: Request) -> ModerationContext:
+async def get_context(request: Request) -> ModerationContext:
     return context_of(request.app.state.resources)
 
 

@@ -36,6 +36,21 @@ def test_the_model_is_named_with_its_installed_version() -> None:
     assert MODEL.score([]) == []
 
 
+def test_the_direct_scorer_gives_exactly_the_packages_probabilities() -> None:
+    """The fast path is the package's arithmetic, not an approximation: every text of the
+    evaluation set scores the same to the last bit, one at a time and as one batch."""
+    import csv
+    from pathlib import Path
+
+    with (Path(__file__).parents[2] / "eval" / "dataset.csv").open(newline="") as f:
+        texts = [row["text"] for row in csv.DictReader(f)]
+    reference = ProfanityModel(direct=False)
+    assert MODEL.direct and not reference.direct
+    assert MODEL.score(texts) == reference.score(texts)
+    assert [MODEL.score([t])[0] for t in texts[:50]] == reference.score(texts[:50])
+    assert max(reference.score(texts)) > 0.9 > min(reference.score(texts))  # both kinds present
+
+
 @pytest.mark.parametrize(
     ("text", "decision", "reason"),
     [

@@ -26,7 +26,7 @@ async def install_context(resources: Resources) -> None:
     )
 
 
-def get_context(request: Request) -> PostContext:
+async def get_context(request: Request) -> PostContext:
     context: PostContext = request.app.state.resources.extras["post"]
     return context
 

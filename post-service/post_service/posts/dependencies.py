@@ -45,7 +45,7 @@ IdempotencyKeyHeader = Annotated[
 ]
 
 
-def post_filters(
+async def post_filters(
     q: Annotated[
         str | None,
         Query(max_length=SEARCH_MAX, description="Full-text search of title and content"),

@@ -74,14 +74,14 @@ def _replayed(replay: service.Replay) -> JSONResponse:
 async def list_posts(user: CurrentUser, filters: Filters, page: Pagination) -> Page[PostRead]:
     """POSTED posts and your own (any status), newest first; filter, search or sort by hot."""
     posts, cursor = await service.list_posts(user, filters=filters, page=page)
-    return Page(items=[PostRead.of(p) for p in posts], next_cursor=cursor)
+    return Page(items=posts, next_cursor=cursor)
 
 
 @router.get("/posts/feed", responses=error_responses(401, 422, 503))
 async def home_feed(user: CurrentUser, page: Pagination) -> Page[PostRead]:
     """Your home timeline: POSTED posts of your connections, newest first."""
     posts, cursor = await service.list_feed(user, page=page)
-    return Page(items=[PostRead.of(p) for p in posts], next_cursor=cursor)
+    return Page(items=posts, next_cursor=cursor)
 
 
 @router.get("/posts/{post_id}", responses=error_responses(401, 404, 410, 422, 503))

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import json
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
@@ -142,6 +144,38 @@ class PostRead(BaseModel):
             ),
             popularity=ranking.popularity(
                 views=post.total_views, author_connections=author.total_connections
+            ),
+        )
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, Any]) -> PostRead:
+        """From a row of post columns plus the author's ``first_name``, ``last_name`` and
+        ``total_connections`` (the list queries' one-statement read)."""
+        categories = row["categories"]
+        return cls(
+            id=row["id"],
+            title=row["title"],
+            content=row["content"],
+            categories=json.loads(categories) if isinstance(categories, str) else categories,
+            status=row["status"],
+            created_by=row["author_id"],
+            author=AuthorRef(
+                id=row["author_id"],
+                display_name=f"{row['first_name']} {row['last_name']}".strip(),
+            ),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            published_at=row["published_at"],
+            total_views=row["total_views"],
+            total_comments=row["total_comments"],
+            total_reactions=row["total_reactions"],
+            score=ranking.score(
+                positive_reactions=row["positive_reactions"],
+                comments=row["total_comments"],
+                views=row["total_views"],
+            ),
+            popularity=ranking.popularity(
+                views=row["total_views"], author_connections=row["total_connections"]
             ),
         )
 

@@ -14,6 +14,7 @@ from chassis.testing.helpers import (
     publish_event,
     read_events,
     relay_and_read,
+    threaded_dependencies,
     wait_until,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "publish_event",
     "read_events",
     "relay_and_read",
+    "threaded_dependencies",
     "wait_until",
 ]

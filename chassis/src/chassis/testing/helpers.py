@@ -187,6 +187,49 @@ async def relay_and_read(redis: Redis, database_url: str, event_type: str) -> li
     return await read_events(redis, event_type)
 
 
+def threaded_dependencies(app: Any) -> set[str]:
+    """Names of the app's endpoints and dependencies that FastAPI will run in a worker thread.
+
+    FastAPI runs any callable that is not a coroutine function (a class used as ``Depends()``
+    included) through a thread pool: a thread hop per request, measured as a few percent of a
+    feed request's CPU. Services keep their request path free of them; a test asserts this.
+    """
+    import inspect
+
+    from fastapi.routing import APIRoute
+
+    def is_async(call: Any) -> bool:
+        if inspect.isclass(call):
+            return False
+        if inspect.iscoroutinefunction(call) or inspect.isasyncgenfunction(call):
+            return True
+        dunder = type(call).__call__  # an instance such as HTTPBearer()
+        return inspect.iscoroutinefunction(dunder) or inspect.isasyncgenfunction(dunder)
+
+    def routes(entries: list[Any]) -> Any:
+        for route in entries:
+            if isinstance(route, APIRoute):
+                yield route
+            elif hasattr(route, "original_router"):  # an included router (FastAPI >= 0.16x)
+                yield from routes(route.original_router.routes)
+            elif hasattr(route, "routes"):
+                yield from routes(route.routes)
+
+    found: set[str] = set()
+
+    def walk(dependant: Any) -> None:
+        for sub in dependant.dependencies:
+            if sub.call is not None and not is_async(sub.call):
+                found.add(getattr(sub.call, "__qualname__", repr(sub.call)))
+            walk(sub)
+
+    for route in routes(list(app.routes)):
+        if not is_async(route.endpoint):
+            found.add(route.endpoint.__qualname__)
+        walk(route.dependant)
+    return found
+
+
 def assert_error(response: Any, status: int, code: str | None = None) -> None:
     """The response is an error of ``status`` in the platform's one JSON shape."""
     assert response.status_code == status, response.text
