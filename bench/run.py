@@ -311,7 +311,7 @@ async def main() -> None:
     parser.add_argument("--phases", default="feed,mix,propagation")
     parser.add_argument("--scale-only", action="store_true")
     parser.add_argument("--scale-rate", type=float, default=50)
-    parser.add_argument("--scale-duration", type=float, default=30)
+    parser.add_argument("--scale-duration", type=float, default=60)
     parser.add_argument("--compare", nargs=2, metavar=("SMALL", "LARGE"))
     args = parser.parse_args()
     if args.compare:

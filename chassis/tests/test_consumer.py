@@ -196,3 +196,74 @@ async def test_poll_with_zero_block_returns_instead_of_waiting_forever(
     await c.ensure_groups()
     # BLOCK 0 would wait forever in Redis; the bound only turns a hang into a failure.
     assert await asyncio.wait_for(c.poll_once(block_ms=0), timeout=5) == 0
+
+
+async def test_concurrent_handling_overlaps_and_applies_each_effect_once(
+    redis: Redis, app: object
+) -> None:
+    """``concurrency`` handles entries of one read at once (each in its own transaction); a
+    duplicate inside the same read still has one effect."""
+    running, peak = 0, 0
+
+    async def on_note(event: Envelope) -> None:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.02)
+        await Tally.create(note_id=event.data["note_id"], consumer="c")
+        running -= 1
+
+    c = EventConsumer(
+        redis, group="demo", consumer_name="c", handlers={"note_created": on_note},
+        block_ms=10, concurrency=4,
+    )  # fmt: skip
+    await c.ensure_groups()
+    events = [note_event(f"n{i}") for i in range(10)]
+    for event in events:
+        await redis.xadd(STREAM, event.to_fields())
+    await redis.xadd(STREAM, events[0].to_fields())  # a republished duplicate
+    assert await c.poll_once() == 11
+    assert peak == 4
+    assert await Tally.all().count() == 10
+    assert await ProcessedEvent.all().count() == 10
+    assert await pending_count(redis) == 0
+
+
+async def test_a_deadlocked_handler_is_retried_at_once_not_left_pending(
+    redis: Redis, app: object
+) -> None:
+    """Postgres aborts one side of a deadlock (SQLSTATE 40P01): everything it did is rolled
+    back, so the consumer runs it again straight away instead of waiting for the reclaim."""
+    calls = 0
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    async def on_note(event: Envelope) -> None:
+        nonlocal calls
+        calls += 1
+        await Tally.create(note_id=event.data["note_id"], consumer="c")
+        if calls == 1:
+            try:
+                raise Deadlock("deadlock detected")
+            except Deadlock as exc:
+                raise RuntimeError("wrapped by the ORM") from exc
+
+    c = EventConsumer(
+        redis, group="demo", consumer_name="c", handlers={"note_created": on_note}, block_ms=10
+    )
+    await c.ensure_groups()
+    event = note_event()
+    await redis.xadd(STREAM, event.to_fields())
+    assert await c.poll_once() == 1
+    assert calls == 2
+    assert await Tally.filter(note_id=event.data["note_id"]).count() == 1  # the first rolled back
+    assert await pending_count(redis) == 0
+
+
+async def test_a_failing_handler_is_not_retried_in_place(redis: Redis, app: object) -> None:
+    c = consumer(redis, "c1")
+    await c.ensure_groups()
+    await redis.xadd(STREAM, note_event("poison").to_fields())
+    assert await c.poll_once() == 1
+    assert await pending_count(redis) == 1  # left for the reclaim and, in the end, dead letters

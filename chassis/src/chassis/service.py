@@ -105,6 +105,7 @@ class Workers:
                 block_ms=s.consumer_block_ms,
                 reclaim_idle_ms=s.consumer_reclaim_idle_ms,
                 max_deliveries=s.consumer_max_deliveries,
+                concurrency=s.consumer_concurrency,
             )
             if handlers
             else None

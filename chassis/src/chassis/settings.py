@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset(
@@ -51,6 +51,8 @@ class ServiceSettings(BaseSettings):
     stream_retention_days: float = 14.0
     consumer_block_ms: int = 1000
     consumer_batch_size: int = 50
+    # Entries of a read handled at once (each holds a database connection while it runs).
+    consumer_concurrency: int = Field(default=4, ge=1, le=32)
     consumer_reclaim_idle_ms: int = 30_000
     consumer_reclaim_every_seconds: float = 5.0
     consumer_max_deliveries: int = 5

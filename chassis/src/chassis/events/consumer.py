@@ -39,6 +39,21 @@ logger = logging.getLogger("chassis.consumer")
 Handler = Callable[[Envelope], Awaitable[None]]
 
 
+TRANSIENT_RETRIES = 3
+# deadlock_detected, serialization_failure: rolled back, and may simply be run again.
+TRANSIENT_SQLSTATES = {"40P01", "40001"}
+
+
+def _transient(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if getattr(exc, "sqlstate", None) in TRANSIENT_SQLSTATES:
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def default_consumer_name(group: str) -> str:
     return f"{group}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
 
@@ -56,6 +71,7 @@ class EventConsumer:
         reclaim_idle_ms: int = 30_000,
         max_deliveries: int = 5,
         connection_name: str = "default",
+        concurrency: int = 1,
     ) -> None:
         self.redis = redis
         self.group = group
@@ -66,6 +82,10 @@ class EventConsumer:
         self.reclaim_idle_ms = reclaim_idle_ms
         self.max_deliveries = max_deliveries
         self.connection_name = connection_name
+        # Entries of one read handled at once. Each holds a database connection; overlapping
+        # them lets Postgres flush their commits together instead of one fsync after another.
+        # Safe for the same reason replicas are: handlers tolerate any order.
+        self.concurrency = max(1, concurrency)
         self.streams = {stream_for(t): t for t in self.handlers}
         self._errors_key = f"consumer-errors:{group}"
         # Set when a handler failed because the database itself is unreachable: reading and
@@ -93,15 +113,28 @@ class EventConsumer:
             # Redis reads BLOCK 0 as "wait forever"; here 0 means "do not wait".
             block=(self.block_ms if block_ms is None else block_ms) or None,
         )
-        read = 0
-        for stream, entries in response or []:
-            stream_name = stream.decode() if isinstance(stream, bytes) else stream
-            for entry_id, fields in entries:
-                read += 1
-                if self.database_down:
-                    continue  # left pending; reclaimed once the database is back
-                await self.handle_entry(stream_name, entry_id, fields)
-        return read
+        batch = [
+            (stream.decode() if isinstance(stream, bytes) else stream, entry_id, fields)
+            for stream, entries in response or []
+            for entry_id, fields in entries
+        ]
+        if self.concurrency == 1:
+            for entry in batch:
+                await self._handle_unless_down(*entry)
+        else:
+            limit = asyncio.Semaphore(self.concurrency)
+
+            async def one(entry: tuple[str, Any, dict[Any, Any]]) -> None:
+                async with limit:
+                    await self._handle_unless_down(*entry)
+
+            await asyncio.gather(*(one(entry) for entry in batch))
+        return len(batch)
+
+    async def _handle_unless_down(self, stream: str, entry_id: Any, fields: dict[Any, Any]) -> None:
+        if self.database_down:
+            return  # left pending; reclaimed once the database is back
+        await self.handle_entry(stream, entry_id, fields)
 
     async def database_ready(self) -> bool:
         try:
@@ -153,14 +186,7 @@ class EventConsumer:
             return True
         handler = self.handlers[event_type]
         try:
-            async with in_transaction(self.connection_name) as conn:
-                inserted = await conn.execute_query_dict(
-                    "INSERT INTO processed_event (event_id, event_type, processed_at) "
-                    "VALUES ($1, $2, now()) ON CONFLICT DO NOTHING RETURNING event_id",
-                    [envelope.event_id, envelope.type],
-                )
-                if inserted:
-                    await handler(envelope)
+            inserted = await self._apply(envelope, handler)
         except Exception as exc:
             if not await self.database_ready():
                 self.database_down = True
@@ -184,6 +210,27 @@ class EventConsumer:
         with contextlib.suppress(RedisError):
             await self.redis.hdel(self._errors_key, _text(entry_id))
         return True
+
+    async def _apply(self, envelope: Envelope, handler: Handler) -> bool:
+        """The handler and the ``processed_event`` row in one transaction. A deadlock or
+        serialization failure (concurrent handlers, replicas) rolled everything back: retried
+        at once, a few times, rather than left for the reclaim."""
+        for attempt in range(TRANSIENT_RETRIES + 1):
+            try:
+                async with in_transaction(self.connection_name) as conn:
+                    inserted = await conn.execute_query_dict(
+                        "INSERT INTO processed_event (event_id, event_type, processed_at) "
+                        "VALUES ($1, $2, now()) ON CONFLICT DO NOTHING RETURNING event_id",
+                        [envelope.event_id, envelope.type],
+                    )
+                    if inserted:
+                        await handler(envelope)
+                return bool(inserted)
+            except Exception as exc:
+                if attempt == TRANSIENT_RETRIES or not _transient(exc):
+                    raise
+                await asyncio.sleep(0.005 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     async def _dead_letter(
         self,
