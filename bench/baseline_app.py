@@ -56,5 +56,11 @@ async def feed(user_id: str, limit: int = 20) -> dict[str, Any]:
         page = await conn.fetch(FEED, user_id, limit + 1)
         ids = [row["id"] for row in page[:limit]]
         rows = {r["id"]: r for r in await conn.fetch(ROWS, ids)}
-    items = [{**dict(rows[i]), "id": str(i), "author_id": str(rows[i]["author_id"])} for i in ids]
-    return {"items": items, "next_cursor": None if len(page) <= limit else str(page[limit]["id"])}
+    items = [
+        {**dict(rows[i]), "id": str(i), "author_id": str(rows[i]["author_id"])}
+        for i in ids
+    ]
+    return {
+        "items": items,
+        "next_cursor": None if len(page) <= limit else str(page[limit]["id"]),
+    }

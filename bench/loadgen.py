@@ -73,7 +73,7 @@ async def open_loop(
         try:
             status = await call()
             ok = status < 400
-        except (Exception, asyncio.CancelledError):  # refused, reset, or cancelled at the drain
+        except (Exception, asyncio.CancelledError):  # noqa: BLE001 (refused, reset, cancelled)
             ok = False
         elapsed_us = max(1, int((loop.time() - at) * 1_000_000))
         result.histogram(label).record_value(min(elapsed_us, 60_000_000))
@@ -87,8 +87,12 @@ async def open_loop(
             await asyncio.sleep(delay)
         else:
             result.max_send_lag = max(result.max_send_lag, -delay)
-        if len(tasks) >= max_in_flight:  # the client itself is saturated: count as errors
-            result.errors["client_overload"] = result.errors.get("client_overload", 0) + 1
+        if (
+            len(tasks) >= max_in_flight
+        ):  # the client itself is saturated: count as errors
+            result.errors["client_overload"] = (
+                result.errors.get("client_overload", 0) + 1
+            )
             continue
         label, call = next_request()
         task = asyncio.create_task(fire(label, call, intended))

@@ -27,8 +27,8 @@ import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import Result, open_loop, summary  # noqa: E402
-from seed import PASSWORD, POST_DB, STATE, sign_in  # noqa: E402
+from loadgen import Result, open_loop, summary
+from seed import PASSWORD, POST_DB, STATE, sign_in
 
 BENCH = Path(__file__).resolve().parent
 POST = "http://127.0.0.1:8001/api/v1"
@@ -58,16 +58,22 @@ class Workload:
 
     def feed(self) -> tuple[str, Any]:
         _, headers = self._user()
-        return "feed", lambda: self._status("GET", f"{POST}/posts/feed", headers=headers)
+        return "feed", lambda: self._status(
+            "GET", f"{POST}/posts/feed", headers=headers
+        )
 
     def baseline_feed(self) -> tuple[str, Any]:
         user_id, _ = self._user()
         url = f"http://127.0.0.1:{BASELINE_PORT}/feed"
-        return "baseline_feed", lambda: self._status("GET", url, params={"user_id": user_id})
+        return "baseline_feed", lambda: self._status(
+            "GET", url, params={"user_id": user_id}
+        )
 
     def post_list(self) -> tuple[str, Any]:
         _, headers = self._user()
-        return "post_list", lambda: self._status("GET", f"{POST}/posts", headers=headers)
+        return "post_list", lambda: self._status(
+            "GET", f"{POST}/posts", headers=headers
+        )
 
     def detail(self) -> tuple[str, Any]:
         _, headers = self._user()
@@ -136,13 +142,19 @@ async def settle(seconds: float = 3) -> None:
     await asyncio.sleep(seconds)
 
 
-async def ladder(make, rates: list[float], duration: float) -> tuple[list[Result], float]:  # type: ignore[no-untyped-def]
+async def ladder(
+    make, rates: list[float], duration: float
+) -> tuple[list[Result], float]:  # type: ignore[no-untyped-def]
     """Warm up, measure the p50 at low load, then climb until the first step breaks the bound."""
-    await open_loop(rate=rates[0], duration=3, next_request=make, seed=99)  # warm-up, discarded
+    await open_loop(
+        rate=rates[0], duration=3, next_request=make, seed=99
+    )  # warm-up, discarded
     await settle()
     low = await open_loop(rate=rates[0], duration=duration, next_request=make, seed=98)
     low_p50 = summary(low)["ALL"]["p50_ms"]
-    print(f"   low load {rates[0]:.0f}/s: p50 {low_p50:.2f} ms, bound p99 <= {5 * low_p50:.2f} ms")
+    print(
+        f"   low load {rates[0]:.0f}/s: p50 {low_p50:.2f} ms, bound p99 <= {5 * low_p50:.2f} ms"
+    )
     results = []
     for rate in rates:
         await settle()
@@ -171,14 +183,17 @@ def propagation_buckets() -> dict[float, float]:
     for port in SERVICES_WITH_CONSUMERS.values():
         text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
         for le, value in re.findall(
-            r'event_propagation_seconds_bucket\{le="([^"]+)",type="[^"]+"\} ([0-9.e+]+)', text
+            r'event_propagation_seconds_bucket\{le="([^"]+)",type="[^"]+"\} ([0-9.e+]+)',
+            text,
         ):
             bound = float("inf") if le == "+Inf" else float(le)
             buckets[bound] = buckets.get(bound, 0.0) + float(value)
     return buckets
 
 
-def propagation(before: dict[float, float], after: dict[float, float]) -> dict[str, float]:
+def propagation(
+    before: dict[float, float], after: dict[float, float]
+) -> dict[str, float]:
     """Quantiles of the events consumed between two scrapes.
 
     ``pXX_ms`` is the upper bound of the bucket the quantile falls in (a guaranteed ceiling);
@@ -201,7 +216,9 @@ def propagation(before: dict[float, float], after: dict[float, float]) -> dict[s
         if upper != float("inf"):
             inside = buckets[upper] - below
             fraction = (rank - below) / inside if inside else 1.0
-            out[f"{name}_interpolated_ms"] = round((lower + (upper - lower) * fraction) * 1000, 2)
+            out[f"{name}_interpolated_ms"] = round(
+                (lower + (upper - lower) * fraction) * 1000, 2
+            )
     return out
 
 
@@ -210,7 +227,12 @@ def events_published() -> float:
     total = 0.0
     for port in (8000, *SERVICES_WITH_CONSUMERS.values()):
         text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
-        total += sum(float(v) for v in re.findall(r"^events_published_total\{[^}]*\} (\S+)", text, re.M))
+        total += sum(
+            float(v)
+            for v in re.findall(
+                r"^events_published_total\{[^}]*\} (\S+)", text, re.MULTILINE
+            )
+        )
     return total
 
 
@@ -234,15 +256,19 @@ async def post_count() -> int:
         await conn.close()
 
 
-async def measure_feed(work: Workload, rates: list[float], duration: float) -> dict[str, Any]:
-    baseline = subprocess.Popen(
+async def measure_feed(
+    work: Workload, rates: list[float], duration: float
+) -> dict[str, Any]:
+    baseline = subprocess.Popen(  # noqa: ASYNC220 (one server, started once)
         [sys.executable, "-m", "uvicorn", "baseline_app:app", "--port", str(BASELINE_PORT),
          "--log-level", "warning"],
         cwd=BENCH, env={**os.environ, "BASELINE_DATABASE_URL": POST_DB},
     )  # fmt: skip
     try:
-        time.sleep(2)
-        print("== baseline feed (FastAPI + asyncpg, same SQL, no auth, no ORM, no events)")
+        await asyncio.sleep(2)
+        print(
+            "== baseline feed (FastAPI + asyncpg, same SQL, no auth, no ORM, no events)"
+        )
         base, base_low = await ladder(work.baseline_feed, rates, duration)
     finally:
         baseline.terminate()
@@ -263,8 +289,12 @@ async def measure_feed(work: Workload, rates: list[float], duration: float) -> d
     }  # fmt: skip
 
 
-async def measure_mix(work: Workload, rates: list[float], duration: float) -> dict[str, Any]:
-    print("== mix (50% feed, 15% list, 15% detail+comments, 12% interactions, 8% create)")
+async def measure_mix(
+    work: Workload, rates: list[float], duration: float
+) -> dict[str, Any]:
+    print(
+        "== mix (50% feed, 15% list, 15% detail+comments, 12% interactions, 8% create)"
+    )
     steps, low_p50 = await ladder(work.mix, rates, duration)
     sat, bound = saturation(steps, low_p50)
     at = next((r for r in steps if r.rate == sat), steps[0])
@@ -276,7 +306,9 @@ async def measure_mix(work: Workload, rates: list[float], duration: float) -> di
             "steps": {r.rate: summary(r)["ALL"] for r in steps}}  # fmt: skip
 
 
-async def measure_propagation(work: Workload, rate: float, duration: float) -> dict[str, Any]:
+async def measure_propagation(
+    work: Workload, rate: float, duration: float
+) -> dict[str, Any]:
     """Writes only (the mix's interactions and creations), one event each, at ``rate`` per second."""
     print(f"== event propagation: writes at {rate:.0f}/s for {duration:.0f} s")
     await settle()
@@ -307,7 +339,9 @@ async def main() -> None:
     parser.add_argument("--mix-rates", default="25,50,75,100,150,200,250,300,400")
     parser.add_argument("--event-rate", type=float, default=100)
     parser.add_argument("--event-duration", type=float, default=30)
-    parser.add_argument("--duration", type=float, default=15, help="seconds per ladder step")
+    parser.add_argument(
+        "--duration", type=float, default=15, help="seconds per ladder step"
+    )
     parser.add_argument("--phases", default="feed,mix,propagation")
     parser.add_argument("--scale-only", action="store_true")
     parser.add_argument("--scale-rate", type=float, default=50)
@@ -339,8 +373,10 @@ async def main() -> None:
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as client:
         work = Workload(client, tokens, await post_ids())
         if args.scale_only:
-            scale = lambda: work.feed() if work.rng.random() < 0.5 else work.post_list()  # noqa: E731
-            await open_loop(rate=args.scale_rate, duration=3, next_request=scale, seed=99)
+            scale = lambda: work.feed() if work.rng.random() < 0.5 else work.post_list()
+            await open_loop(
+                rate=args.scale_rate, duration=3, next_request=scale, seed=99
+            )
             await settle()
             result = await open_loop(
                 rate=args.scale_rate, duration=args.scale_duration, next_request=scale
@@ -356,15 +392,19 @@ async def main() -> None:
                 mix_rates = [float(r) for r in args.mix_rates.split(",")]
                 report["mix"] = await measure_mix(work, mix_rates, args.duration)
             if "propagation" in phases:
-                report["propagation"] = await measure_propagation(work, args.event_rate, args.event_duration)
+                report["propagation"] = await measure_propagation(
+                    work, args.event_rate, args.event_duration
+                )
     out = BENCH / "results"
     out.mkdir(exist_ok=True)
     path = out / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
     path.write_text(json.dumps(report, indent=2, default=str))
     if "feed" in report:
         f = report["feed"]
-        print(f"feed saturation: platform {f['platform_saturation_rps']:.0f}/s, baseline "
-              f"{f['baseline_saturation_rps']:.0f}/s, ratio {f['ratio']} (target >= 0.5)")
+        print(
+            f"feed saturation: platform {f['platform_saturation_rps']:.0f}/s, baseline "
+            f"{f['baseline_saturation_rps']:.0f}/s, ratio {f['ratio']} (target >= 0.5)"
+        )
     if "mix" in report:
         print(f"mix saturation: {report['mix']['saturation_rps']:.0f}/s")
     if "propagation" in report:

@@ -63,7 +63,9 @@ async def sign_in(users: list[dict[str, str]]) -> dict[str, str]:
     return tokens
 
 
-async def connect(users: list[dict[str, str]], tokens: dict[str, str], degree: int) -> int:
+async def connect(
+    users: list[dict[str, str]], tokens: dict[str, str], degree: int
+) -> int:
     rng = random.Random(7)
     pairs = set()
     for user in users:
@@ -76,7 +78,8 @@ async def connect(users: list[dict[str, str]], tokens: dict[str, str], degree: i
         async def one(a: str, b: str) -> None:
             async with limits:
                 response = await client.post(
-                    f"/users/{b}/connect", headers={"Authorization": f"Bearer {tokens[a]}"}
+                    f"/users/{b}/connect",
+                    headers={"Authorization": f"Bearer {tokens[a]}"},
                 )
             response.raise_for_status()
 
@@ -104,12 +107,20 @@ async def wait_for_projections(user_ids: list[str], connections: int) -> None:
         await conn.close()
 
 
-async def bulk_posts(user_ids: list[str], total: int) -> int:
-    """Top the post table up to ``total`` POSTED posts by the benchmark users."""
+async def bulk_posts(
+    user_ids: list[str], total: int, history_days: float = 365.0
+) -> int:
+    """Top the post table up to ``total`` POSTED posts by the benchmark users, spread evenly
+    over the ``history_days`` before the oldest post already there.
+
+    Spread, not packed: a million posts in the last day would all sit inside the 8-day window
+    the post service re-ranks every few minutes, a load no real platform of this size has."""
     conn = await asyncpg.connect(POST_DB)
     try:
         have = await conn.fetchval("SELECT count(*) FROM post")
+        oldest = await conn.fetchval("SELECT coalesce(min(listed_at), now()) FROM post")
         missing = max(0, total - have)
+        step = history_days * 86_400 / max(missing, 1)  # seconds between two posts
         batch = 100_000
         for offset in range(0, missing, batch):
             n = min(batch, missing - offset)
@@ -122,10 +133,10 @@ async def bulk_posts(user_ids: list[str], total: int) -> int:
                        'Generated content number ' || g || ' about tide pools and herons',
                        '["SCIENCE"]'::jsonb, 'POSTED', t, t, t, t, 0, 0, 0, 0, 0,
                        ($1::uuid[])[1 + (g % array_length($1::uuid[], 1))]
-                FROM generate_series(1, $2) g,
-                     LATERAL (SELECT now() - (g || ' seconds')::interval AS t) ts
+                FROM generate_series($3::bigint + 1, $3::bigint + $2) g,
+                     LATERAL (SELECT $4::timestamptz - make_interval(secs => g * $5) AS t) ts
                 """,
-                user_ids, n,
+                user_ids, n, offset, oldest, step,
             )  # fmt: skip
         await conn.execute("ANALYZE post")
         return int(await conn.fetchval("SELECT count(*) FROM post"))
