@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -105,6 +106,9 @@ def _fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+_CHASSIS_BUILD = threading.Lock()
+
+
 def ensure_venv(project: Path, requirement_files: list[str], *, extra: list[str]) -> Path:
     """Create ``project/.venv`` and install pinned requirements; skip when nothing changed."""
     venv = project / ".venv"
@@ -123,7 +127,12 @@ def ensure_venv(project: Path, requirement_files: list[str], *, extra: list[str]
     args: list[str | Path] = [python, "-m", "pip", "install", "--quiet"]
     for req in requirement_files:
         args += ["-r", project / req]
-    run(args + extra)
+    run(args)
+    if extra:
+        # pip builds the chassis inside its source tree (build/, src/chassis.egg-info): two
+        # builds at once trip over each other's files, so they take turns.
+        with _CHASSIS_BUILD:
+            run([python, "-m", "pip", "install", "--quiet", *extra])
     stamp.write_text(fingerprint)
     return python
 

@@ -56,7 +56,7 @@ class LinearCalibratedScorer:
                 raise ValueError("not a binary linear model")
             if list(fold.estimator.classes_) != list(model.classes_):
                 raise ValueError("fold classes differ from the model's")
-        self._np, self._expit, self._vectorizer = np, expit, vectorizer
+        self._expit, self._vectorizer = expit, vectorizer
         self._weights = np.ascontiguousarray(np.vstack([f.estimator.coef_[0] for f in folds]).T)
         self._intercepts = np.array([f.estimator.intercept_[0] for f in folds])
         self._a = np.array([f.calibrators[0].a_ for f in folds])
