@@ -5,6 +5,10 @@ from tortoise.indexes import Index
 from tortoise.models import Model
 
 
+def display_name(first_name: str, last_name: str) -> str:
+    return f"{first_name} {last_name}".strip()
+
+
 class Author(Model):
     """A user as auth last described them (``user_*`` events), or as the token check did when
     they first posted. Each group of fields remembers the ``occurred_at`` of the event that
@@ -23,7 +27,7 @@ class Author(Model):
 
     @property
     def display_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return display_name(self.first_name, self.last_name)
 
 
 class Connection(Model):

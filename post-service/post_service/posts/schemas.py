@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from chassis.schemas import RequestModel
+from post_service.authors.models import display_name
 from post_service.core.vocabulary import CATEGORIES, Category
 from post_service.posts import ranking
 from post_service.posts.models import Post, PostStatus
@@ -98,6 +99,15 @@ class PostUpdate(RequestModel):
         return self
 
 
+# What a PostRead is built from: these columns of the post and of its author. The list queries
+# select exactly these (posts/service.py), ``PostRead.of`` reads them off the models.
+POST_COLUMNS = (
+    "id", "title", "content", "categories", "status", "author_id", "created_at", "updated_at",
+    "published_at", "total_views", "total_comments", "total_reactions", "positive_reactions",
+)  # fmt: skip
+AUTHOR_COLUMNS = ("first_name", "last_name", "total_connections")
+
+
 class AuthorRef(BaseModel):
     id: uuid.UUID
     display_name: str
@@ -123,34 +133,17 @@ class PostRead(BaseModel):
     @classmethod
     def of(cls, post: Post) -> PostRead:
         author = post.author  # loaded with select_related / fetch_related
-        return cls(
-            id=post.id,
-            title=post.title,
-            content=post.content,
-            categories=list(post.categories),
-            status=post.status,
-            created_by=author.id,
-            author=AuthorRef(id=author.id, display_name=author.display_name),
-            created_at=post.created_at,
-            updated_at=post.updated_at,
-            published_at=post.published_at,
-            total_views=post.total_views,
-            total_comments=post.total_comments,
-            total_reactions=post.total_reactions,
-            score=ranking.score(
-                positive_reactions=post.positive_reactions,
-                comments=post.total_comments,
-                views=post.total_views,
-            ),
-            popularity=ranking.popularity(
-                views=post.total_views, author_connections=author.total_connections
-            ),
+        return cls.of_row(
+            {
+                **{column: getattr(post, column) for column in POST_COLUMNS},
+                **{column: getattr(author, column) for column in AUTHOR_COLUMNS},
+            }
         )
 
     @classmethod
     def of_row(cls, row: Mapping[str, Any]) -> PostRead:
-        """From a row of post columns plus the author's ``first_name``, ``last_name`` and
-        ``total_connections`` (the list queries' one-statement read)."""
+        """From ``POST_COLUMNS`` and ``AUTHOR_COLUMNS``: a row of the list queries'
+        one-statement read, or a loaded post (``of``)."""
         categories = row["categories"]
         return cls(
             id=row["id"],
@@ -161,7 +154,7 @@ class PostRead(BaseModel):
             created_by=row["author_id"],
             author=AuthorRef(
                 id=row["author_id"],
-                display_name=f"{row['first_name']} {row['last_name']}".strip(),
+                display_name=display_name(row["first_name"], row["last_name"]),
             ),
             created_at=row["created_at"],
             updated_at=row["updated_at"],

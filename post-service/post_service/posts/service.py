@@ -35,7 +35,7 @@ from post_service.counters.models import CountedItem
 from post_service.nft.service import discard_pending_nfts, publish_nft
 from post_service.posts import ranking
 from post_service.posts.models import IdempotencyKey, Post, PostStatus
-from post_service.posts.schemas import PostCreate, PostRead
+from post_service.posts.schemas import AUTHOR_COLUMNS, POST_COLUMNS, PostCreate, PostRead
 
 # The text search configuration: 'simple' lower-cases and splits words without stemming or
 # stop words, so it treats every language alike (names and posts are not only English).
@@ -393,15 +393,13 @@ class _Args:
         return f"${len(self.values)}"
 
 
-# The columns a list item shows, read with the page in the same statement.
-_PAGE_ITEM = """
-    WITH page AS MATERIALIZED ({page})
-    SELECT p.id, p.title, p.content, p.categories, p.status, p.author_id, p.created_at,
-           p.updated_at, p.published_at, p.total_views, p.total_comments, p.total_reactions,
-           p.positive_reactions, a.first_name, a.last_name, a.total_connections, page.k
-    FROM page JOIN post p ON p.id = page.id JOIN post_author a ON a.id = p.author_id
-    ORDER BY page.k DESC, page.id DESC
-"""
+# The columns a list item shows, read with the page in the same statement (constant names).
+_PAGE_ITEM = (
+    "WITH page AS MATERIALIZED ({page}) SELECT "  # noqa: S608
+    + ", ".join([*(f"p.{c}" for c in POST_COLUMNS), *(f"a.{c}" for c in AUTHOR_COLUMNS)])
+    + ", page.k FROM page JOIN post p ON p.id = page.id JOIN post_author a ON a.id = p.author_id"
+    " ORDER BY page.k DESC, page.id DESC"
+)
 
 
 async def _page_of(
