@@ -118,23 +118,20 @@ class EventConsumer:
             for stream, entries in response or []
             for entry_id, fields in entries
         ]
-        if self.concurrency == 1:
-            for entry in batch:
-                await self._handle_unless_down(*entry)
-        else:
-            limit = asyncio.Semaphore(self.concurrency)
+        # FIFO: with a concurrency of 1 the entries run one after another, in read order.
+        limit = asyncio.Semaphore(self.concurrency)
 
-            async def one(entry: tuple[str, Any, dict[Any, Any]]) -> None:
-                async with limit:
-                    await self._handle_unless_down(*entry)
+        async def one(stream: str, entry_id: Any, fields: dict[Any, Any]) -> None:
+            async with limit:
+                if not self.database_down:  # else left pending; reclaimed once it is back
+                    await self.handle_entry(stream, entry_id, fields)
 
-            await asyncio.gather(*(one(entry) for entry in batch))
+        # Every entry settles before the first error (Redis gone, say) is raised to the run loop.
+        results = await asyncio.gather(*(one(*entry) for entry in batch), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
         return len(batch)
-
-    async def _handle_unless_down(self, stream: str, entry_id: Any, fields: dict[Any, Any]) -> None:
-        if self.database_down:
-            return  # left pending; reclaimed once the database is back
-        await self.handle_entry(stream, entry_id, fields)
 
     async def database_ready(self) -> bool:
         try:
