@@ -177,10 +177,12 @@ def _print_rows(rows: dict[str, Any]) -> None:
                   f"errors {row['error_rate']:.2%}")  # fmt: skip
 
 
-def propagation_buckets() -> dict[float, float]:
-    """Cumulative event_propagation_seconds buckets summed over every consumer and type."""
+def scrape_events() -> tuple[dict[float, float], float]:
+    """One read of every service's ``/metrics``: the cumulative ``event_propagation_seconds``
+    buckets summed over every consumer and type, and every event published so far."""
     buckets: dict[float, float] = {}
-    for port in SERVICES_WITH_CONSUMERS.values():
+    published = 0.0
+    for port in (8000, *SERVICES_WITH_CONSUMERS.values()):
         text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
         for le, value in re.findall(
             r'event_propagation_seconds_bucket\{le="([^"]+)",type="[^"]+"\} ([0-9.e+]+)',
@@ -188,7 +190,13 @@ def propagation_buckets() -> dict[float, float]:
         ):
             bound = float("inf") if le == "+Inf" else float(le)
             buckets[bound] = buckets.get(bound, 0.0) + float(value)
-    return buckets
+        published += sum(
+            float(v)
+            for v in re.findall(
+                r"^events_published_total\{[^}]*\} (\S+)", text, re.MULTILINE
+            )
+        )
+    return buckets, published
 
 
 def propagation(
@@ -220,20 +228,6 @@ def propagation(
                 (lower + (upper - lower) * fraction) * 1000, 2
             )
     return out
-
-
-def events_published() -> float:
-    """Every event the five services have published so far (``events_published_total``)."""
-    total = 0.0
-    for port in (8000, *SERVICES_WITH_CONSUMERS.values()):
-        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
-        total += sum(
-            float(v)
-            for v in re.findall(
-                r"^events_published_total\{[^}]*\} (\S+)", text, re.MULTILINE
-            )
-        )
-    return total
 
 
 async def post_ids(limit: int = 2000) -> list[str]:
@@ -312,7 +306,7 @@ async def measure_propagation(
     """Writes only (the mix's interactions and creations), one event each, at ``rate`` per second."""
     print(f"== event propagation: writes at {rate:.0f}/s for {duration:.0f} s")
     await settle()
-    before, published_before = propagation_buckets(), events_published()
+    before, published_before = scrape_events()
     started = time.monotonic()
     result = await open_loop(
         rate=rate, duration=duration,
@@ -320,8 +314,9 @@ async def measure_propagation(
     )  # fmt: skip
     elapsed = time.monotonic() - started
     await asyncio.sleep(3)  # let the last events land
-    published = events_published() - published_before
-    lag = propagation(before, propagation_buckets())
+    after, published_after = scrape_events()
+    published = published_after - published_before
+    lag = propagation(before, after)
     out = {"write_rate": rate, "events_published": published,
            "events_per_second": round(published / elapsed, 1), "writes": summary(result)["ALL"],
            **lag}  # fmt: skip
