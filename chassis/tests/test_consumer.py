@@ -262,8 +262,21 @@ async def test_a_deadlocked_handler_is_retried_at_once_not_left_pending(
 
 
 async def test_a_failing_handler_is_not_retried_in_place(redis: Redis, app: object) -> None:
-    c = consumer(redis, "c1")
+    """Only deadlocks and serialization failures are retried at once; any other error leaves
+    the entry pending, for the reclaim and, in the end, the dead letters."""
+    calls = 0
+
+    async def on_note(event: Envelope) -> None:
+        nonlocal calls
+        calls += 1
+        raise ValueError("handler rejects this data")
+
+    c = EventConsumer(
+        redis, group="demo", consumer_name="c", handlers={"note_created": on_note}, block_ms=10
+    )
     await c.ensure_groups()
-    await redis.xadd(STREAM, note_event("poison").to_fields())
+    await redis.xadd(STREAM, note_event().to_fields())
     assert await c.poll_once() == 1
-    assert await pending_count(redis) == 1  # left for the reclaim and, in the end, dead letters
+    assert calls == 1
+    assert await pending_count(redis) == 1
+    assert await ProcessedEvent.all().count() == 0
