@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from chassis.http import MAX_JSON_DEPTH, MediaType, contains_nul
 from tests.demo.models import Note
 
 
@@ -158,3 +159,111 @@ async def test_body_routes_document_400_and_answer_it_for_an_unparsable_body(
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_request"
     assert await Note.all().count() == 0
+
+
+def _nested_nul(depth: int) -> bytes:
+    return b'{"text": ' + b"[" * depth + b'"a\\u0000b"' + b"]" * depth + b"}"
+
+
+@pytest.mark.parametrize("depth", [33, 600, 5000, 100_000])
+async def test_deeply_nested_json_is_400_not_500(client: httpx.AsyncClient, depth: int) -> None:
+    # With an escaped NUL deep inside (the NUL scan used to recurse), and without one (json
+    # itself recurses, from about 1,000 levels).
+    for body in (_nested_nul(depth), b"[" * depth + b"]" * depth):
+        response = await client.post(
+            "/api/v1/notes", content=body, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 400, response.text
+        assert response.json()["error"]["code"] == "bad_request"
+        assert "nested" in response.json()["error"]["message"]
+    assert await Note.all().count() == 0
+
+
+async def test_json_nesting_up_to_the_limit_is_parsed(client: httpx.AsyncClient) -> None:
+    # 32 levels are allowed: the body reaches validation (422 for a list), not the depth guard.
+    depth = MAX_JSON_DEPTH - 1
+    body = b'{"text": ' + b"[" * depth + b"1" + b"]" * depth + b"}"
+    response = await client.post(
+        "/api/v1/notes", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+async def test_brackets_inside_strings_do_not_count_as_nesting(client: httpx.AsyncClient) -> None:
+    text = '[{"\\"' * 30  # brackets, quotes and escapes inside one string
+    response = await client.post("/api/v1/notes", json={"text": text})
+    assert response.status_code == 201, response.text
+    assert response.json()["text"] == text
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "Application/JSON",
+        "APPLICATION/JSON; charset=UTF-8",
+        " application/json ",
+        "application/merge-patch+json",
+        "Application/Vnd.Api+JSON",
+    ],
+)
+async def test_nul_guard_ignores_the_letter_case_of_json_content_types(
+    client: httpx.AsyncClient, content_type: str
+) -> None:
+    response = await client.post(
+        "/api/v1/notes", content=b'{"text": "a\\u0000b"}', headers={"content-type": content_type}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["message"] == "NUL bytes are not allowed in the body"
+    assert await Note.all().count() == 0
+
+
+async def test_nul_guard_checks_a_body_without_content_type(client: httpx.AsyncClient) -> None:
+    # FastAPI parses a body without Content-Type as JSON, so the guard does too.
+    request = client.build_request("POST", "/api/v1/notes", content=b'{"text": "a\\u0000b"}')
+    assert "content-type" not in request.headers
+    response = await client.send(request)
+    assert response.status_code == 422, response.text
+    assert await Note.all().count() == 0
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["Application/x-www-form-urlencoded", "APPLICATION/X-WWW-FORM-URLENCODED; charset=utf-8"],
+)
+async def test_nul_guard_ignores_the_letter_case_of_form_content_types(
+    client: httpx.AsyncClient, content_type: str
+) -> None:
+    response = await client.post(
+        "/api/v1/notes", content=b"text=a%00b", headers={"content-type": content_type}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "NUL bytes are not allowed in the body"
+
+
+@pytest.mark.parametrize(
+    ("header", "json", "form"),
+    [
+        (None, True, False),
+        (b"application/json", True, False),
+        (b"Application/Problem+Json; q=1", True, False),
+        (b"text/json", False, False),
+        (b"application/jsonx", False, False),
+        (b"application/x-www-form-urlencoded", False, True),
+        (b"multipart/form-data; boundary=x", False, False),
+    ],
+)
+def test_media_type_reads_content_type_like_starlette(
+    header: bytes | None, json: bool, form: bool
+) -> None:
+    media = MediaType(header)
+    assert (media.is_json, media.is_form) == (json, form)
+
+
+def test_contains_nul_walks_deep_documents_without_recursion() -> None:
+    document: object = "a\x00"
+    for _ in range(100_000):
+        document = [document]
+    assert contains_nul(document)
+    assert not contains_nul({"k": [1, 2.0, None, True, {"x": "y"}]})
+    assert contains_nul({"a\x00": 1})

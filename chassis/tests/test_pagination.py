@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import uuid
+from datetime import datetime, timezone
 from typing import Annotated
 
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
 
+from chassis.errors import BadRequest
+from chassis.pagination import CursorKind, decode_cursor, encode_cursor
 from chassis.testing import threaded_dependencies
 
 
@@ -53,25 +57,77 @@ async def test_limit_out_of_range_is_422(client: httpx.AsyncClient, limit: str) 
     assert response.json()["error"]["code"] == "validation_error"
 
 
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+ID = '"8a7b1f7e-3c1e-4c3e-9d0e-1b2c3d4e5f60"'
+
+
 @pytest.mark.parametrize(
     "cursor",
     [
         "garbage!!",
-        base64.urlsafe_b64encode(b'{"a": 1}').decode(),
-        base64.urlsafe_b64encode(b'["x"]').decode(),
-        base64.urlsafe_b64encode(b'[{"dt": "not a date"}, "x"]').decode(),
-        base64.urlsafe_b64encode(b'[{"dt": "2024-01-01T00:00:00+00:00"}, "not-a-uuid"]').decode(),
-        base64.urlsafe_b64encode(
-            b'["not a date", "8a7b1f7e-3c1e-4c3e-9d0e-1b2c3d4e5f60"]'
-        ).decode(),
-        base64.urlsafe_b64encode(b'[null, "8a7b1f7e-3c1e-4c3e-9d0e-1b2c3d4e5f60"]').decode(),
-        base64.urlsafe_b64encode(b'[[1], "8a7b1f7e-3c1e-4c3e-9d0e-1b2c3d4e5f60"]').decode(),
-        "x" * 600,
+        "===",
+        _b64(b"\xff\xfe"),
+        _b64(b'{"a": 1}'),
+        _b64(b'["x"]'),
+        _b64(b'[{"dt": "not a date"}, "x"]'),
+        _b64(b'[{"dt": "2024-01-01T00:00:00+00:00"}, "not-a-uuid"]'),
+        _b64(b'[{"dt": "2024-01-01T00:00:00+00:00"}, 12]'),
+        _b64(f'["not a date", {ID}]'.encode()),
+        _b64(f"[null, {ID}]".encode()),
+        _b64(f"[[1], {ID}]".encode()),
+        # Forged moments: naive, year 1 and 9999 (date arithmetic in SQL would fail on them).
+        _b64(f'[{{"dt": "2024-01-01T00:00:00"}}, {ID}]'.encode()),
+        _b64(f'[{{"dt": "0001-01-01T00:00:00+00:00"}}, {ID}]'.encode()),
+        _b64(f'[{{"dt": "9999-12-31T23:59:59+00:00"}}, {ID}]'.encode()),
+        _b64(f'[{{"dt": "2024-01-01T00:00:00+00:00", "x": 1}}, {ID}]'.encode()),
+        _b64(b"[" * 150 + b"]" * 150),
+        _b64(b"[NaN, Infinity]"),
+        _b64(b"[1" + b"0" * 300 + b", 1]"),
     ],
 )
-async def test_bad_cursor_is_422(client: httpx.AsyncClient, cursor: str) -> None:
+async def test_bad_cursor_is_400_invalid_cursor(client: httpx.AsyncClient, cursor: str) -> None:
     response = await client.get("/api/v1/notes", params={"cursor": cursor})
-    assert response.status_code == 422, response.text
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "invalid_cursor"
+
+
+async def test_oversized_cursor_is_422(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/notes", params={"cursor": "x" * 600})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+@pytest.mark.parametrize(
+    ("raw", "kinds"),
+    [
+        (b"[true]", ("int32",)),  # a bool is not an int
+        (b"[2147483648]", ("int32",)),
+        (b"[9223372036854775808]", ("int64",)),
+        (b"[1e400]", ("float",)),
+        (b'["1.5"]', ("float",)),
+        (b"[1]", ("bool",)),
+        (b"[1]", ("str",)),
+        (b"[1]", ("uuid",)),
+        (b'["a", "b"]', ("str",)),
+    ],
+)
+def test_decode_cursor_refuses_values_of_the_wrong_kind(
+    raw: bytes, kinds: tuple[CursorKind, ...]
+) -> None:
+    with pytest.raises(BadRequest) as refused:
+        decode_cursor(_b64(raw), kinds)
+    assert refused.value.code == "invalid_cursor"
+
+
+def test_decode_cursor_round_trips_every_kind() -> None:
+    moment = datetime(2026, 12, 8, 1, 2, 3, tzinfo=timezone.utc)
+    ident = uuid.uuid4()
+    values = [True, -(2**31), 2**63 - 1, 0.25, ident, moment, "text"]
+    kinds: tuple[CursorKind, ...] = ("bool", "int32", "int64", "float", "uuid", "datetime", "str")
+    assert decode_cursor(encode_cursor(values), kinds) == values
 
 
 def test_no_dependency_of_the_demo_service_runs_in_a_worker_thread(app: FastAPI) -> None:

@@ -19,13 +19,56 @@ logger = logging.getLogger("chassis.http")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-def _contains_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_contains_nul(v) for v in value)
+# Deeper JSON than this is refused before anyone parses it: no request body of the platform
+# nests more than a few levels, and Python's json module recurses (RecursionError, a 500, from
+# about 1,000 levels; the checks that walk a parsed document would hit it sooner).
+MAX_JSON_DEPTH = 32
+# One string token (escapes included) or one bracket; possessive, so it never backtracks.
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
+
+
+class MediaType:
+    """A Content-Type read the way Starlette and FastAPI read it: case-insensitive, parameters
+    dropped, ``application/<anything>+json`` counted as JSON, and no header as JSON too
+    (FastAPI parses a body without one as JSON)."""
+
+    def __init__(self, header: bytes | None) -> None:
+        value = (header or b"").decode("latin-1").split(";", 1)[0].strip().lower()
+        self.value = value
+        main, _, sub = value.partition("/")
+        self.is_json = not value or (main == "application" and (sub == "json" or sub.endswith("+json")))
+        self.is_form = value == "application/x-www-form-urlencoded"
+
+
+def json_depth_exceeds(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether brackets outside strings nest deeper than ``limit``; linear, no recursion."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False  # too few brackets to nest that deep: the common case, two C-speed counts
+    depth = 0
+    for match in _JSON_TOKEN.finditer(body):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+def contains_nul(document: Any) -> bool:
+    """Whether any string (key or value) of a parsed JSON document holds a NUL; iterative."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
     return False
 
 
@@ -61,7 +104,8 @@ class RequestGuardMiddleware:
     - records latency by route template;
     - refuses bodies over ``max_body_bytes`` with 413, before the app sees them;
     - refuses NUL bytes in the path, query string or body with 422: Postgres cannot store them,
-      and no legitimate client sends them.
+      and no legitimate client sends them;
+    - refuses JSON nested deeper than ``MAX_JSON_DEPTH`` with 400.
     """
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
@@ -161,23 +205,30 @@ class RequestGuardMiddleware:
                 break
         body = b"".join(chunks)
         if body:
-            rejection = self._check_body(headers.get(b"content-type", b""), body)
+            rejection = self._check_body(headers.get(b"content-type"), body)
             if rejection:
-                return 422, rejection
+                return rejection
         return body
 
     @staticmethod
-    def _check_body(content_type: bytes, body: bytes) -> dict[str, Any] | None:
-        nul = error_body("validation_error", "NUL bytes are not allowed in the body")
+    def _check_body(content_type: bytes | None, body: bytes) -> tuple[int, dict[str, Any]] | None:
+        nul = 422, error_body("validation_error", "NUL bytes are not allowed in the body")
         if b"\x00" in body:
             return nul
-        if content_type.startswith(b"application/x-www-form-urlencoded") and b"%00" in body:
+        media = MediaType(content_type)
+        if media.is_form and b"%00" in body:
             return nul
-        if b"\\u0000" in body and content_type.startswith(b"application/json"):
-            # Cheap pre-check passed; decode to tell a real NUL from an escaped backslash.
-            try:
-                if _contains_nul(json.loads(body)):
+        if media.is_json:
+            if json_depth_exceeds(body):
+                return 400, error_body(
+                    "bad_request", f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+                )
+            if b"\\u0000" in body:
+                # Cheap pre-check passed; decode to tell a real NUL from an escaped backslash.
+                try:
+                    document = json.loads(body)
+                except (ValueError, RecursionError):
+                    return None  # malformed JSON: FastAPI answers it itself
+                if contains_nul(document):
                     return nul
-            except ValueError:
-                return None  # malformed JSON: FastAPI answers 422 itself
         return None

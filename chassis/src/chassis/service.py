@@ -24,7 +24,7 @@ import httpx
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from tortoise import Tortoise, connections
 
 from chassis.db import create_database, make_migrations, migrate, tortoise_config
@@ -180,7 +180,14 @@ class Workers:
 async def service_resources(definition: ServiceDefinition) -> AsyncIterator[Resources]:
     s = definition.settings
     await Tortoise.init(config=definition.tortoise_config(), _enable_global_fallback=True)
-    redis = Redis.from_url(s.redis_url, health_check_interval=30)
+    redis = Redis.from_pool(
+        BlockingConnectionPool.from_url(
+            s.redis_url,
+            max_connections=s.redis_max_connections,
+            timeout=s.redis_pool_timeout_seconds,
+            health_check_interval=30,
+        )
+    )
     http = httpx.AsyncClient(
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
         timeout=httpx.Timeout(s.auth_timeout_seconds),
@@ -338,6 +345,19 @@ async def run_worker(definition: ServiceDefinition) -> None:
         await workers.stop()
 
 
+def uvicorn_options(settings: ServiceSettings) -> dict[str, Any]:
+    """How ``serve`` runs uvicorn: forwarded headers are believed only from trusted proxies
+    (uvicorn's own default trusts 127.0.0.1, which let any local client pick its address)."""
+    trusted = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": None,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": ",".join(trusted) if trusted else None,
+    }
+
+
 def main(
     definition_factory: Callable[[], ServiceDefinition], argv: list[str] | None = None
 ) -> None:
@@ -367,12 +387,7 @@ def main(
 
         configure_logging(definition.name, s.log_level, s.log_json)
         uvicorn.run(
-            lambda: create_app(definition_factory()),
-            factory=True,
-            host=s.host,
-            port=s.port,
-            log_config=None,
-            proxy_headers=True,
+            lambda: create_app(definition_factory()), factory=True, **uvicorn_options(s)
         )
     elif command == "worker":
         asyncio.run(run_worker(definition))

@@ -36,11 +36,19 @@ class ServiceSettings(BaseSettings):
     database_url: str = "postgres://postgres@127.0.0.1:5432/postgres"
     database_pool_max: int = 10
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # The process's Redis connections are bounded: Redis's client limit is shared by every
+    # service. A command that finds all of them busy waits this long, then fails like an outage.
+    redis_max_connections: int = Field(default=64, ge=2, le=10_000)
+    redis_pool_timeout_seconds: float = Field(default=2.0, gt=0)
     log_level: str = "INFO"
     log_json: bool = True
 
     # Requests
     max_body_bytes: int = 1_048_576
+    # Comma-separated addresses or networks (CIDR) of the proxies in front of this service,
+    # such as the gateway. Only their X-Forwarded-For and X-Forwarded-Proto are believed; by
+    # default none are, and the client address is the connection's peer. "*" trusts everyone.
+    trusted_proxies: str = ""
 
     # Workers (outbox relay, consumers, scheduler) run inside the API process unless disabled.
     run_workers: bool = True
