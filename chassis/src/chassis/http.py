@@ -36,7 +36,9 @@ class MediaType:
         value = (header or b"").decode("latin-1").split(";", 1)[0].strip().lower()
         self.value = value
         main, _, sub = value.partition("/")
-        self.is_json = not value or (main == "application" and (sub == "json" or sub.endswith("+json")))
+        self.is_json = not value or (
+            main == "application" and (sub == "json" or sub.endswith("+json"))
+        )
         self.is_form = value == "application/x-www-form-urlencoded"
 
 

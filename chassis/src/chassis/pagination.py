@@ -112,9 +112,7 @@ def encode_cursor(values: list[Any]) -> str:
 def _decode_json(cursor: str) -> list[Any]:
     padded = cursor + "=" * (-len(cursor) % 4)
     # parse_constant refuses NaN and Infinity, which are not JSON.
-    values = json.loads(
-        base64.urlsafe_b64decode(padded.encode()), parse_constant=_refuse_constant
-    )
+    values = json.loads(base64.urlsafe_b64decode(padded.encode()), parse_constant=_refuse_constant)
     if not isinstance(values, list):
         raise ValueError("not a list")
     return values
@@ -132,24 +130,33 @@ def decode_cursor(cursor: str, kinds: Sequence[CursorKind]) -> list[Any]:
         if len(values) != len(kinds):
             raise ValueError("wrong length")
         return [_decode_value(v, k) for v, k in zip(values, kinds, strict=True)]
-    except (ValueError, binascii.Error, UnicodeDecodeError, TypeError, OverflowError,
-            RecursionError) as exc:
+    except (
+        ValueError,
+        binascii.Error,
+        UnicodeDecodeError,
+        TypeError,
+        OverflowError,
+        RecursionError,
+    ) as exc:
         raise invalid_cursor() from exc
+
+
+_FIELD_KINDS: dict[str, CursorKind] = {
+    "UUIDField": "uuid",
+    "DatetimeField": "datetime",
+    "IntField": "int32",
+    "SmallIntField": "int32",
+    "BigIntField": "int64",
+    "FloatField": "float",
+    "BooleanField": "bool",
+    "CharField": "str",
+    "TextField": "str",
+}
 
 
 def _kind_of(field: Any) -> CursorKind:
     """The cursor kind of a Tortoise field."""
-    return {
-        "UUIDField": "uuid",
-        "DatetimeField": "datetime",
-        "IntField": "int32",
-        "SmallIntField": "int32",
-        "BigIntField": "int64",
-        "FloatField": "float",
-        "BooleanField": "bool",
-        "CharField": "str",
-        "TextField": "str",
-    }[type(field).__name__]
+    return _FIELD_KINDS[type(field).__name__]
 
 
 def _after(fields: list[tuple[str, bool]], values: list[Any]) -> Q:

@@ -386,9 +386,7 @@ def main(
         import uvicorn
 
         configure_logging(definition.name, s.log_level, s.log_json)
-        uvicorn.run(
-            lambda: create_app(definition_factory()), factory=True, **uvicorn_options(s)
-        )
+        uvicorn.run(lambda: create_app(definition_factory()), factory=True, **uvicorn_options(s))
     elif command == "worker":
         asyncio.run(run_worker(definition))
     else:
