@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from datetime import datetime
 from typing import Annotated, Any
@@ -8,26 +7,13 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from chassis.schemas import RequestModel
+from chassis.text import multiline_text
 from interaction_service.comments.models import Comment, CommentNFT
 from interaction_service.users.schemas import Author
 
 MAX_CONTENT = 5000
-_ALLOWED_CONTROL = {"\n", "\r", "\t"}
-
-
-def _clean_content(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be blank")
-    for ch in value:
-        category = unicodedata.category(ch)
-        if (category == "Cc" and ch not in _ALLOWED_CONTROL) or category == "Cs":
-            raise ValueError("must not contain control characters")
-    return value
-
-
 Content = Annotated[
-    str, Field(min_length=1, max_length=MAX_CONTENT), AfterValidator(_clean_content)
+    str, Field(min_length=1, max_length=MAX_CONTENT), AfterValidator(multiline_text)
 ]
 
 

@@ -105,6 +105,11 @@ async def test_parent_must_be_a_live_comment_of_the_same_post(
         {"content": "   \n\t "},
         {"content": "x" * 5001},
         {"content": "bell \x07 character"},
+        {"content": "evil \u202e gnp.exe"},
+        {"content": "a\u2066b\u2069"},
+        {"content": "zero\u200bwidth"},
+        {"content": "\ufeffbom"},
+        {"content": "\u3164\u2800"},
         {"content": "ok", "parent_id": "not-a-uuid"},
         {"content": "ok", "author_id": UNKNOWN},
         {"content": None},
@@ -116,6 +121,11 @@ async def test_parent_must_be_a_live_comment_of_the_same_post(
         "blank",
         "too-long",
         "control-char",
+        "bidi-override",
+        "bidi-isolate",
+        "zero-width-space",
+        "byte-order-mark",
+        "renders-as-nothing",
         "bad-parent",
         "unknown-field",
         "null",
@@ -131,6 +141,16 @@ async def test_invalid_comment_bodies_are_422(
     assert_error(response, 422, "validation_error")
     assert await Comment.all().count() == 0
     assert await outbox_rows("post_comment_created") == []
+
+
+async def test_joiners_that_writing_needs_are_kept(
+    client: httpx.AsyncClient, bus: Bus, users: Cast
+) -> None:
+    post_id = await create_post(bus, users.carol)
+    text = "می\u200cخواهم 👩\u200d💻\nline two"
+    created = await comment(client, users.alice, post_id, text)
+    assert created["content"] == text
+    assert (await Comment.get(id=created["id"])).content == text
 
 
 async def test_the_longest_comment_fits(client: httpx.AsyncClient, bus: Bus, users: Cast) -> None:

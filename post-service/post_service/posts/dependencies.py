@@ -6,14 +6,11 @@ from typing import Annotated, Literal
 from fastapi import Depends, Header, Query
 
 from chassis.errors import Forbidden, Unprocessable
+from chassis.text import forbidden_character
 from chassis.tokens import CurrentUser, Identity
 from post_service.core.vocabulary import Category
 from post_service.posts.models import PostStatus
-from post_service.posts.schemas import (
-    IDEMPOTENCY_KEY_MAX,
-    SEARCH_MAX,
-    has_forbidden_characters,
-)
+from post_service.posts.schemas import IDEMPOTENCY_KEY_MAX, SEARCH_MAX
 from post_service.posts.service import PostFilters
 
 _STATUS_CODES = {"MUTED": "account_muted", "BANNED": "account_banned"}
@@ -61,8 +58,8 @@ async def post_filters(
         Query(description="recent: newest first; popular: by the decaying `hot` score"),
     ] = "recent",
 ) -> PostFilters:
-    if q is not None and has_forbidden_characters(q):
-        raise Unprocessable("q must not contain control characters")
+    if q is not None and any(forbidden_character(ch, multiline=False) for ch in q):
+        raise Unprocessable("q must not contain control, format or unassigned characters")
     return PostFilters(
         author=author,
         category=category,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
@@ -10,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from chassis.schemas import RequestModel
+from chassis.text import multiline_text, single_line_text
 from post_service.authors.models import display_name
 from post_service.core.vocabulary import CATEGORIES, Category
 from post_service.posts import ranking
@@ -20,36 +20,14 @@ CONTENT_MAX = 10_000
 SEARCH_MAX = 200
 IDEMPOTENCY_KEY_MAX = 100
 
-# Line breaks and tabs belong in a post; other control characters, lone surrogates (which
-# Postgres cannot store) and private-use or unassigned code points do not.
-_ALLOWED_CONTROL = {"\n", "\r", "\t"}
-
-
-def _forbidden(ch: str, *, multiline: bool) -> bool:
-    if multiline and ch in _ALLOWED_CONTROL:
-        return False
-    category = unicodedata.category(ch)
-    return category in ("Cc", "Cs", "Co") or (category == "Cf" and ch not in ("\u200c", "\u200d"))
-
-
-def has_forbidden_characters(text: str, *, multiline: bool = False) -> bool:
-    return any(_forbidden(ch, multiline=multiline) for ch in text)
-
-
 def _clean_title(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if has_forbidden_characters(value):
-        raise ValueError("must not contain control characters")
-    return value or None  # a blank title is no title
+    if value is None or not value.strip():
+        return None  # a blank title is no title
+    return single_line_text(value)
 
 
-def _clean_content(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    if has_forbidden_characters(value, multiline=True):
-        raise ValueError("must not contain control characters")
+def _check_content(value: str) -> str:
+    multiline_text(value)  # the platform's text rule; the content itself is kept as written
     return value
 
 
@@ -60,7 +38,7 @@ def _unique_categories(value: list[Category]) -> list[Category]:
 
 
 Title = Annotated[str | None, Field(max_length=TITLE_MAX), AfterValidator(_clean_title)]
-Content = Annotated[str, Field(max_length=CONTENT_MAX), AfterValidator(_clean_content)]
+Content = Annotated[str, Field(max_length=CONTENT_MAX), AfterValidator(_check_content)]
 Categories = Annotated[
     list[Category],
     Field(max_length=len(CATEGORIES), description="Words from /posts/category-choices"),

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -361,24 +360,9 @@ class PostFilters:
     popular: bool = False
 
 
-def _invalid_cursor() -> Unprocessable:
-    return Unprocessable("Invalid cursor", code="invalid_cursor")
-
-
 def _after_cursor(cursor: str, key: str) -> tuple[Any, uuid.UUID]:
     """The (sort key, id) of the last row of the previous page, typed like its columns."""
-    raw = decode_cursor(cursor, length=2)
-    fields = Post._meta.fields_map
-    try:
-        value = fields[key].to_python_value(raw[0])
-        post_id = fields["id"].to_python_value(raw[1])
-    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
-        raise _invalid_cursor() from exc
-    expected = float if key == "hot" else datetime
-    if not isinstance(value, expected) or not isinstance(post_id, uuid.UUID):
-        raise _invalid_cursor()
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _invalid_cursor()
+    value, post_id = decode_cursor(cursor, ("float" if key == "hot" else "datetime", "uuid"))
     return value, post_id
 
 
