@@ -20,7 +20,7 @@ import httpx
 from fastapi import FastAPI
 
 from chassis.testing import threaded_dependencies
-from chassis.testing.fuzz import fuzz, report
+from chassis.testing.fuzz import fuzz, hostile, report
 from tests.conftest import PASSWORD, create_user, signin, signup
 
 MAX_EXAMPLES = 15
@@ -45,6 +45,17 @@ async def test_fuzz_every_operation(app: FastAPI, client: httpx.AsyncClient) -> 
     print(f"fuzzed in {elapsed:.1f}s")
     assert len(operations) == OPERATIONS - len(EXCLUDED)
     assert all(statuses for statuses in sent.values()), sent
+
+
+async def test_hostile_input_is_a_client_error(app: FastAPI, client: httpx.AsyncClient) -> None:
+    assert (await signup(client, "hostile@example.com", password=PASSWORD)).status_code == 201
+    token = (await signin(client, "hostile@example.com"))["access_token"]
+    other = await create_user(client, "other@example.com")
+    sent = await hostile(app, client, token, {"user_id": other.id}, excluded=EXCLUDED)
+    print(f"\n{sum(sum(c.values()) for c in sent.values())} hostile requests")
+    assert any("[nested-5000]" in label for label in sent), sent
+    assert any("[Application/JSON]" in label for label in sent), sent
+    assert any("[cursor year-9999]" in label for label in sent), sent
 
 
 def test_no_dependency_runs_in_a_worker_thread(app: FastAPI) -> None:

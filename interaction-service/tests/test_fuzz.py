@@ -21,7 +21,7 @@ import pytest
 from fastapi import FastAPI
 
 from chassis.testing import ServiceProcess, threaded_dependencies
-from chassis.testing.fuzz import fuzz, report
+from chassis.testing.fuzz import fuzz, hostile, report
 from interaction_service.settings import InteractionSettings
 from tests.conftest import REPO, Auth, Bus, TestUser, comment, create_post
 
@@ -78,6 +78,20 @@ async def test_fuzz_every_operation(
     print(f"fuzzed in {elapsed:.1f}s")
     assert len(operations) == OPERATIONS - len(EXCLUDED)
     assert all(statuses for statuses in sent.values()), sent
+
+
+async def test_hostile_input_is_a_client_error(
+    app: FastAPI, client: httpx.AsyncClient, auth: Auth, bus: Bus
+) -> None:
+    user = await asyncio.to_thread(fuzz_user, auth)
+    post_id = await create_post(bus, user)
+    created = await comment(client, user, post_id)
+    ids = {"post_id": post_id, "comment_id": created["id"]}
+    sent = await hostile(app, client, user.access_token, ids, excluded=EXCLUDED)
+    print(f"\n{sum(sum(c.values()) for c in sent.values())} hostile requests")
+    assert any("[nested-5000]" in label for label in sent), sent
+    assert any("[Application/JSON]" in label for label in sent), sent
+    assert any("[cursor year-9999]" in label for label in sent), sent
 
 
 def test_no_dependency_runs_in_a_worker_thread(app: FastAPI) -> None:

@@ -16,7 +16,7 @@ import httpx
 from fastapi import FastAPI
 
 from chassis.testing import ServiceProcess, threaded_dependencies
-from chassis.testing.fuzz import fuzz, report
+from chassis.testing.fuzz import fuzz, hostile, report
 from tests.conftest import create_user, make_case
 
 MAX_EXAMPLES = 15
@@ -45,6 +45,19 @@ async def test_fuzz_every_operation(
     print(f"fuzzed in {elapsed:.1f}s")
     assert len(operations) == OPERATIONS - len(EXCLUDED)
     assert all(statuses for statuses in sent.values()), sent
+
+
+async def test_hostile_input_is_a_client_error(
+    app: FastAPI, client: httpx.AsyncClient, auth_service: ServiceProcess
+) -> None:
+    user = await asyncio.to_thread(create_user, auth_service, "hostile", "moderator")
+    case = await make_case()
+    ids = {"moderation_id": str(case.id)}
+    sent = await hostile(app, client, user.access_token, ids, excluded=EXCLUDED)
+    print(f"\n{sum(sum(c.values()) for c in sent.values())} hostile requests")
+    assert any("[nested-5000]" in label for label in sent), sent
+    assert any("[Application/JSON]" in label for label in sent), sent
+    assert any("[cursor year-9999]" in label for label in sent), sent
 
 
 def test_no_dependency_runs_in_a_worker_thread(app: FastAPI) -> None:

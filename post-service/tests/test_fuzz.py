@@ -15,7 +15,7 @@ import httpx
 from fastapi import FastAPI
 
 from chassis.testing import ServiceProcess, threaded_dependencies
-from chassis.testing.fuzz import fuzz, report
+from chassis.testing.fuzz import fuzz, hostile, report
 from tests.conftest import create_post, create_user
 
 MAX_EXAMPLES = 15
@@ -44,6 +44,19 @@ async def test_fuzz_every_operation(
     print(f"fuzzed in {elapsed:.1f}s")
     assert len(operations) == OPERATIONS - len(EXCLUDED)
     assert all(statuses for statuses in sent.values()), sent
+
+
+async def test_hostile_input_is_a_client_error(
+    app: FastAPI, client: httpx.AsyncClient, auth_service: ServiceProcess
+) -> None:
+    async with httpx.AsyncClient(base_url=auth_service.url, timeout=10) as auth:
+        user = await create_user(auth, first_name="Hostile", last_name="Tester")
+    post = await create_post(client, user)
+    sent = await hostile(app, client, user.access_token, {"post_id": post["id"]}, excluded=EXCLUDED)
+    print(f"\n{sum(sum(c.values()) for c in sent.values())} hostile requests")
+    assert any("[nested-5000]" in label for label in sent), sent
+    assert any("[Application/JSON]" in label for label in sent), sent
+    assert any("[cursor year-9999]" in label for label in sent), sent
 
 
 def test_no_dependency_runs_in_a_worker_thread(app: FastAPI) -> None:
