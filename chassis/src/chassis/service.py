@@ -29,7 +29,7 @@ from tortoise import Tortoise, connections
 
 from chassis.db import create_database, make_migrations, migrate, tortoise_config
 from chassis.errors import install_error_handlers
-from chassis.events.consumer import EventConsumer, Handler
+from chassis.events.consumer import BatchHook, EventConsumer, Handler
 from chassis.events.envelope import stream_for
 from chassis.events.models import ProcessedEvent
 from chassis.events.outbox import OutboxRelay
@@ -73,6 +73,8 @@ class ServiceDefinition:
     api_prefix: str = "/api/v1"
     # Event handlers keyed by event type, built once resources exist.
     handlers: Callable[[Resources], dict[str, Handler]] | None = None
+    # Called with each batch's envelopes before its handlers (see EventConsumer.before_batch).
+    before_batch: Callable[[Resources], BatchHook] | None = None
     jobs: Callable[[Resources], list[ScheduledJob]] | None = None
     on_startup: Callable[[Resources], Awaitable[None]] | None = None
     openapi_tags: list[dict[str, Any]] | None = None
@@ -105,7 +107,9 @@ class Workers:
                 block_ms=s.consumer_block_ms,
                 reclaim_idle_ms=s.consumer_reclaim_idle_ms,
                 max_deliveries=s.consumer_max_deliveries,
-                concurrency=s.consumer_concurrency,
+                before_batch=definition.before_batch(resources)
+                if definition.before_batch
+                else None,
             )
             if handlers
             else None

@@ -59,8 +59,6 @@ class ServiceSettings(BaseSettings):
     stream_retention_days: float = 14.0
     consumer_block_ms: int = 1000
     consumer_batch_size: int = 50
-    # Entries of a read handled at once (each holds a database connection while it runs).
-    consumer_concurrency: int = Field(default=4, ge=1, le=32)
     consumer_reclaim_idle_ms: int = 30_000
     consumer_reclaim_every_seconds: float = 5.0
     consumer_max_deliveries: int = 5

@@ -1,10 +1,13 @@
 """Idempotent stream consumers: XREADGROUP loops, reclaim of stuck entries, dead-lettering.
 
-For each entry the handler runs inside one database transaction together with the insert of
-the event's id into ``processed_event``; the entry is XACKed only after that commit. So a
-duplicate delivery finds the id already recorded and has no effect, and a consumer that dies
-before acking leaves the entry pending, to be reclaimed by another consumer (XAUTOCLAIM after
-an idle timeout, which counts the delivery). An entry delivered ``max_deliveries`` times is
+The entries of one read are handled in one database transaction, so a batch costs one commit
+(one WAL flush) however many entries it has. Inside it each entry has a savepoint holding the
+insert of the event's id into ``processed_event`` and the handler's effect: an entry whose
+handler fails is rolled back alone and stays pending, the others commit. Entries are XACKed
+only after that commit. So a duplicate delivery, in the same batch or a later one, finds the id
+already recorded and has no effect, and a consumer that dies before acking leaves its entries
+pending, to be reclaimed by another consumer (XAUTOCLAIM after an idle timeout, which counts
+the delivery). An entry delivered ``max_deliveries`` times is
 copied to the service's dead-letter stream with its last error and acked, so later events
 keep flowing.
 """
@@ -18,6 +21,7 @@ import os
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -37,6 +41,15 @@ from chassis.observability import (
 logger = logging.getLogger("chassis.consumer")
 
 Handler = Callable[[Envelope], Awaitable[None]]
+BatchHook = Callable[[list[Envelope]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    stream: str
+    entry_id: Any
+    event_type: str
+    envelope: Envelope
 
 
 TRANSIENT_RETRIES = 3
@@ -71,7 +84,7 @@ class EventConsumer:
         reclaim_idle_ms: int = 30_000,
         max_deliveries: int = 5,
         connection_name: str = "default",
-        concurrency: int = 1,
+        before_batch: BatchHook | None = None,
     ) -> None:
         self.redis = redis
         self.group = group
@@ -82,10 +95,9 @@ class EventConsumer:
         self.reclaim_idle_ms = reclaim_idle_ms
         self.max_deliveries = max_deliveries
         self.connection_name = connection_name
-        # Entries of one read handled at once. Each holds a database connection; overlapping
-        # them lets Postgres flush their commits together instead of one fsync after another.
-        # Safe for the same reason replicas are: handlers tolerate any order.
-        self.concurrency = max(1, concurrency)
+        # Called with the envelopes of a batch before its handlers run, outside the
+        # transaction: room for work that is cheaper once per batch than once per entry.
+        self.before_batch = before_batch
         self.streams = {stream_for(t): t for t in self.handlers}
         self._errors_key = f"consumer-errors:{group}"
         # Set when a handler failed because the database itself is unreachable: reading and
@@ -114,23 +126,12 @@ class EventConsumer:
             block=(self.block_ms if block_ms is None else block_ms) or None,
         )
         batch = [
-            (stream.decode() if isinstance(stream, bytes) else stream, entry_id, fields)
+            (_text(stream), entry_id, fields)
             for stream, entries in response or []
             for entry_id, fields in entries
         ]
-        # FIFO: with a concurrency of 1 the entries run one after another, in read order.
-        limit = asyncio.Semaphore(self.concurrency)
-
-        async def one(stream: str, entry_id: Any, fields: dict[Any, Any]) -> None:
-            async with limit:
-                if not self.database_down:  # else left pending; reclaimed once it is back
-                    await self.handle_entry(stream, entry_id, fields)
-
-        # Every entry settles before the first error (Redis gone, say) is raised to the run loop.
-        results = await asyncio.gather(*(one(*entry) for entry in batch), return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
+        if batch and not self.database_down:  # else left pending; reclaimed once it is back
+            await self.handle_batch(batch)
         return len(batch)
 
     async def database_ready(self) -> bool:
@@ -161,16 +162,52 @@ class EventConsumer:
                 start_id="0-0",
                 count=self.batch_size,
             )
+            batch = []
             for entry_id, fields in claim[1]:
                 if fields is None:  # trimmed from the stream while pending
                     await self.redis.xack(stream, self.group, entry_id)
                     continue
-                handled += 1
-                await self.handle_entry(stream, entry_id, fields)
+                batch.append((stream, entry_id, fields))
+            handled += len(batch)
+            if batch:
+                await self.handle_batch(batch)
         return handled
 
-    async def handle_entry(self, stream: str, entry_id: Any, raw: dict[Any, Any]) -> bool:
-        """Apply one entry's effect at most once; returns True when it was acked."""
+    async def handle_batch(self, batch: list[tuple[str, Any, dict[Any, Any]]]) -> None:
+        """Apply the entries of one read, each at most once, in one transaction; ack those
+        that committed. An entry whose handler fails is rolled back to its savepoint and stays
+        pending alone; the others commit and are acked."""
+        entries = [entry for raw in batch if (entry := await self._parse(*raw)) is not None]
+        if not entries:
+            return
+        if self.before_batch is not None:
+            try:
+                await self.before_batch([entry.envelope for entry in entries])
+            except Exception:
+                # An optimisation only (say, one model call for the batch): handlers that find
+                # nothing prepared do the work themselves.
+                logger.exception("before_batch hook failed; handling the batch without it")
+        try:
+            outcomes = await self._apply_batch(entries)
+        except Exception as exc:
+            if not await self.database_ready():
+                self._pause(exc)
+                return
+            if len(entries) == 1:
+                outcomes = [exc]
+            else:
+                # The batch's own transaction failed (its commit, say): each entry on its own,
+                # so that no entry's fault holds back or dead-letters the others.
+                logger.warning("batch transaction failed, handling its entries one by one: %r", exc)
+                outcomes = []
+                for entry in entries:
+                    try:
+                        outcomes += await self._apply_batch([entry])
+                    except Exception as single:
+                        outcomes.append(single)
+        await self._settle(entries, outcomes)
+
+    async def _parse(self, stream: str, entry_id: Any, raw: dict[Any, Any]) -> _Entry | None:
         fields = {_text(k): _text(v) for k, v in raw.items()}
         event_type = self.streams.get(stream, fields.get("type", "unknown"))
         try:
@@ -180,54 +217,83 @@ class EventConsumer:
             await self._dead_letter(
                 stream, entry_id, 1, fields=fields, error=f"bad envelope: {exc}"
             )
-            return True
-        handler = self.handlers[event_type]
-        try:
-            inserted = await self._apply(envelope, handler)
-        except Exception as exc:
-            if not await self.database_ready():
-                self.database_down = True
-                logger.warning("database unavailable; pausing consumption: %r", exc)
-                return False
-            EVENTS_FAILED.labels(event_type).inc()
-            logger.warning(
-                "event handler failed; entry stays pending for retry",
-                extra={"stream": stream, "entry_id": _text(entry_id), "error": repr(exc)},
-            )
-            with contextlib.suppress(RedisError):
-                await self.redis.hset(self._errors_key, _text(entry_id), repr(exc)[:2000])
-            return False
-        await self.redis.xack(stream, self.group, entry_id)
-        if inserted:
-            EVENTS_CONSUMED.labels(event_type).inc()
-            lag = (datetime.now(timezone.utc) - envelope.occurred_at).total_seconds()
-            EVENT_LAG.labels(event_type).observe(max(lag, 0.0))
-        else:
-            EVENTS_DUPLICATE.labels(event_type).inc()
-        with contextlib.suppress(RedisError):
-            await self.redis.hdel(self._errors_key, _text(entry_id))
-        return True
+            return None
+        return _Entry(stream, entry_id, event_type, envelope)
 
-    async def _apply(self, envelope: Envelope, handler: Handler) -> bool:
-        """The handler and the ``processed_event`` row in one transaction. A deadlock or
-        serialization failure (concurrent handlers, replicas) rolled everything back: retried
-        at once, a few times, rather than left for the reclaim."""
+    async def _apply_batch(self, entries: list[_Entry]) -> list[bool | Exception]:
+        """One transaction for the batch, one savepoint per entry: an entry is its
+        ``processed_event`` row plus its handler's effect, or nothing. Per entry: True when
+        applied, False for a duplicate, the exception when its handler failed. A deadlock or
+        serialization failure is retried at once, a few times, rather than left for the
+        reclaim."""
         for attempt in range(TRANSIENT_RETRIES + 1):
             try:
-                async with in_transaction(self.connection_name) as conn:
-                    inserted = await conn.execute_query_dict(
-                        "INSERT INTO processed_event (event_id, event_type, processed_at) "
-                        "VALUES ($1, $2, now()) ON CONFLICT DO NOTHING RETURNING event_id",
-                        [envelope.event_id, envelope.type],
-                    )
-                    if inserted:
-                        await handler(envelope)
-                return bool(inserted)
+                async with in_transaction(self.connection_name):
+                    return [await self._apply_one(entry) for entry in entries]
             except Exception as exc:
                 if attempt == TRANSIENT_RETRIES or not _transient(exc):
                     raise
                 await asyncio.sleep(0.005 * (attempt + 1))
         raise AssertionError("unreachable")
+
+    async def _apply_one(self, entry: _Entry) -> bool | Exception:
+        handler = self.handlers[entry.event_type]
+        for attempt in range(TRANSIENT_RETRIES + 1):
+            try:
+                async with in_transaction(self.connection_name) as savepoint:
+                    inserted = await savepoint.execute_query_dict(
+                        "INSERT INTO processed_event (event_id, event_type, processed_at) "
+                        "VALUES ($1, $2, now()) ON CONFLICT DO NOTHING RETURNING event_id",
+                        [entry.envelope.event_id, entry.envelope.type],
+                    )
+                    if inserted:
+                        await handler(entry.envelope)
+                return bool(inserted)
+            except Exception as exc:
+                if attempt == TRANSIENT_RETRIES or not _transient(exc):
+                    return exc
+                await asyncio.sleep(0.005 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    async def _settle(self, entries: list[_Entry], outcomes: list[bool | Exception]) -> None:
+        """Ack what committed (one round trip), record why the others failed."""
+        done = [(e, o) for e, o in zip(entries, outcomes, strict=True) if isinstance(o, bool)]
+        failed = [
+            (e, o) for e, o in zip(entries, outcomes, strict=True) if isinstance(o, Exception)
+        ]
+        if done:
+            pipe = self.redis.pipeline(transaction=False)
+            for entry, _ in done:
+                pipe.xack(entry.stream, self.group, entry.entry_id)
+            pipe.hdel(self._errors_key, *(_text(entry.entry_id) for entry, _ in done))
+            await pipe.execute()
+        now = datetime.now(timezone.utc)
+        for entry, inserted in done:
+            if inserted:
+                EVENTS_CONSUMED.labels(entry.event_type).inc()
+                lag = (now - entry.envelope.occurred_at).total_seconds()
+                EVENT_LAG.labels(entry.event_type).observe(max(lag, 0.0))
+            else:
+                EVENTS_DUPLICATE.labels(entry.event_type).inc()
+        if failed and not await self.database_ready():
+            self._pause(failed[0][1])  # no delivery attempt is counted against the outage
+            return
+        for entry, error in failed:
+            EVENTS_FAILED.labels(entry.event_type).inc()
+            logger.warning(
+                "event handler failed; entry stays pending for retry",
+                extra={
+                    "stream": entry.stream,
+                    "entry_id": _text(entry.entry_id),
+                    "error": repr(error),
+                },
+            )
+            with contextlib.suppress(RedisError):
+                await self.redis.hset(self._errors_key, _text(entry.entry_id), repr(error)[:2000])
+
+    def _pause(self, exc: BaseException) -> None:
+        self.database_down = True
+        logger.warning("database unavailable; pausing consumption: %r", exc)
 
     async def _dead_letter(
         self,
