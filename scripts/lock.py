@@ -53,7 +53,10 @@ def lock(project: Path) -> None:
 
 
 def main() -> None:
+    """``lock.py`` re-pins every project; ``lock.py bench post-service`` only those named."""
     projects = [ROOT / "chassis", ROOT / "tests", ROOT / "bench", *sorted(ROOT.glob("*-service"))]
+    if sys.argv[1:]:
+        projects = [ROOT / name for name in sys.argv[1:]]
     for project in projects:
         if any(project.glob("requirements*.in")):
             lock(project)
