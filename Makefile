@@ -16,8 +16,8 @@ restart:   ## stop, reinstall if needed, migrate and start again
 status:    ## which services answer /readyz
 	$(PLATFORM) status
 
-test:      ## install dev deps, then run chassis, service and repository tests
-	$(PLATFORM) test
+test:      ## install dev deps, then run chassis, service and repository tests (SERVICE=post: one suite)
+	$(PLATFORM) test $(if $(SERVICE),--only $(SERVICE))
 
 lint:      ## ruff (lint + format check) and mypy for the chassis and every service
 	$(PLATFORM) lint

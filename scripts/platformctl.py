@@ -242,18 +242,27 @@ def print_urls() -> None:
 # --- test and lint ---------------------------------------------------------------------------
 
 
-def test(paths: list[str]) -> None:
+def test(paths: list[str], *, only: str | None = None) -> None:
+    """Every suite: the chassis, each service, then the repository suites (``paths``). With
+    ``only`` (``make test SERVICE=post``), just that one: ``chassis``, a service, or ``repo``."""
+    known = {"chassis", "repo", *(s.name for s in services())}
+    if only is not None and only not in known:
+        raise SystemExit(f"SERVICE={only}: not one of {', '.join(sorted(known))}")
     install(dev=True)
     redis_base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL
-    log("chassis tests")
-    run([ROOT / "chassis" / ".venv" / "bin" / "python", "-m", "pytest", "-q"], cwd=ROOT / "chassis",
-        env={"CHASSIS_TEST_POSTGRES": POSTGRES_URL,
-             "CHASSIS_TEST_REDIS": f"{redis_base}/{CHASSIS_TEST_REDIS_DB}"})
+    if only in (None, "chassis"):
+        log("chassis tests")
+        run([ROOT / "chassis" / ".venv" / "bin" / "python", "-m", "pytest", "-q"],
+            cwd=ROOT / "chassis",
+            env={"CHASSIS_TEST_POSTGRES": POSTGRES_URL,
+                 "CHASSIS_TEST_REDIS": f"{redis_base}/{CHASSIS_TEST_REDIS_DB}"})
     for svc in services():
-        log(f"{svc.name} tests")
-        run([svc.python, "-m", "pytest", "-q"], cwd=svc.dir, env=svc.env(test=True))
-    log("repository tests")
-    run([ROOT / "tests" / ".venv" / "bin" / "python", "-m", "pytest", "-q", *paths], cwd=ROOT)
+        if only in (None, svc.name):
+            log(f"{svc.name} tests")
+            run([svc.python, "-m", "pytest", "-q"], cwd=svc.dir, env=svc.env(test=True))
+    if only in (None, "repo"):
+        log("repository tests")
+        run([ROOT / "tests" / ".venv" / "bin" / "python", "-m", "pytest", "-q", *paths], cwd=ROOT)
 
 
 def lint() -> None:
@@ -272,6 +281,7 @@ def main() -> None:
     parser.add_argument("command", choices=["up", "down", "restart", "install", "test", "lint",
                                             "status"])
     parser.add_argument("paths", nargs="*")
+    parser.add_argument("--only", help="test: one suite (chassis, repo or a service's name)")
     args = parser.parse_args()
     if args.command == "up":
         install(dev=False)
@@ -290,7 +300,7 @@ def main() -> None:
         install(dev=True)
     elif args.command == "test":
         test(args.paths or [p for p in ("tests/repo", "tests/e2e", "tests/faults")
-                            if (ROOT / p).is_dir()])
+                            if (ROOT / p).is_dir()], only=args.only)
     elif args.command == "lint":
         lint()
     elif args.command == "status":
