@@ -21,23 +21,25 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import BlockingConnectionPool, Redis
 from tortoise import Tortoise, connections
 
+from chassis.contracts import EventTypes, find_contracts
 from chassis.db import create_database, make_migrations, migrate, tortoise_config
 from chassis.errors import install_error_handlers
 from chassis.events.consumer import BatchHook, EventConsumer, Handler
 from chassis.events.envelope import stream_for
 from chassis.events.models import ProcessedEvent
 from chassis.events.outbox import OutboxRelay
+from chassis.events.registry import Consumers
 from chassis.http import RequestGuardMiddleware
 from chassis.observability import configure_logging
 from chassis.scheduler import Job, Scheduler
 from chassis.settings import ServiceSettings
-from chassis.tokens import TokenVerifier
+from chassis.tokens import TokenVerifier, token_eviction_handler
 
 logger = logging.getLogger("chassis.service")
 
@@ -51,6 +53,8 @@ class Resources:
     http: httpx.AsyncClient
     token_verifier: TokenVerifier
     extras: dict[str, Any] = field(default_factory=dict)
+    # What ``ServiceDefinition.build_context`` built: the service's typed context.
+    context: Any = None
 
 
 @dataclass
@@ -75,9 +79,43 @@ class ServiceDefinition:
     handlers: Callable[[Resources], dict[str, Handler]] | None = None
     # Called with each batch's envelopes before its handlers (see EventConsumer.before_batch).
     before_batch: Callable[[Resources], BatchHook] | None = None
+    # The service's context (settings, clock, limiters...), built once at start-up; routes get
+    # it through ``Annotated[MyContext, ContextDep]``, handlers as their first argument.
+    build_context: Callable[[Resources], Awaitable[Any]] | None = None
+    # The service's event handlers (``chassis.events.registry.Consumers``).
+    consumers: Consumers[Any] | None = None
+    # Services that verify tokens get the token-cache eviction handlers from the chassis.
+    token_check: bool = True
+    # Where the event contracts are; by default the nearest contracts/ above the service.
+    contracts_dir: Path | None = None
     jobs: Callable[[Resources], list[ScheduledJob]] | None = None
     on_startup: Callable[[Resources], Awaitable[None]] | None = None
     openapi_tags: list[dict[str, Any]] | None = None
+
+    def event_types(self) -> EventTypes:
+        return EventTypes(self.contracts_dir or find_contracts(self.migrations_dir.parent))
+
+    def bind_handlers(self, resources: Resources) -> dict[str, Handler]:
+        """Every handler of the service with its context bound, plus the chassis's token
+        eviction; refuses at start-up a handler for an event type that has no contract."""
+        legacy = self.handlers(resources) if self.handlers else {}
+        if self.consumers is None:
+            return legacy
+        types = self.event_types()
+        uncontracted = sorted(t for t in [*self.consumers.event_types, *legacy] if t not in types)
+        if uncontracted:
+            raise RuntimeError(
+                f"{self.name}: handlers of events without a contract: {uncontracted}"
+            )
+        after: dict[str, list[Handler]] = {}
+        if self.token_check:
+            evict = token_eviction_handler(resources.token_verifier)
+            after = {t: [evict] for t in types.evicting_tokens()}
+        bound = self.consumers.bind(resources.context, after=after)
+        both = sorted(set(bound) & set(legacy))
+        if both:
+            raise RuntimeError(f"{self.name}: handled twice (consumers and handlers): {both}")
+        return {**legacy, **bound}
 
     def tortoise_config(self) -> dict[str, Any]:
         return tortoise_config(
@@ -97,7 +135,7 @@ class Workers:
             batch_size=s.outbox_batch_size,
             sweep_seconds=s.outbox_sweep_seconds,
         )
-        handlers = definition.handlers(resources) if definition.handlers else {}
+        handlers = definition.bind_handlers(resources)
         self.consumer = (
             EventConsumer(
                 resources.redis,
@@ -212,6 +250,23 @@ async def service_resources(definition: ServiceDefinition) -> AsyncIterator[Reso
         await Tortoise.close_connections()
 
 
+async def start_service(definition: ServiceDefinition, resources: Resources) -> None:
+    """Build the service's context (and run its legacy ``on_startup``)."""
+    if definition.on_startup:
+        await definition.on_startup(resources)
+    if definition.build_context:
+        resources.context = await definition.build_context(resources)
+
+
+async def current_context(request: Request) -> Any:
+    """The service's context (``ServiceDefinition.build_context``); see ``ContextDep``."""
+    return request.app.state.resources.context
+
+
+# ``Ctx = Annotated[PostContext, ContextDep]`` in a service: its typed context dependency.
+ContextDep = Depends(current_context)
+
+
 @contextlib.contextmanager
 def frozen_startup_heap() -> Iterator[None]:
     """Move everything alive after start-up (modules, models, the ML model, the app) out of the
@@ -241,8 +296,8 @@ def create_app(definition: ServiceDefinition) -> FastAPI:
             app.state.redis = resources.redis
             app.state.token_verifier = resources.token_verifier
             app.state.settings = s
-            if definition.on_startup:
-                await definition.on_startup(resources)
+            await start_service(definition, resources)
+            app.state.context = resources.context
             workers = Workers(definition, resources) if s.run_workers else None
             app.state.workers = workers
             if workers:
@@ -339,8 +394,7 @@ async def run_worker(definition: ServiceDefinition) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     async with service_resources(definition) as resources:
-        if definition.on_startup:
-            await definition.on_startup(resources)
+        await start_service(definition, resources)
         workers = Workers(definition, resources)
         await workers.start()
         logger.info("workers started", extra={"jobs": workers.scheduler.jobs})

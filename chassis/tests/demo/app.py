@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from chassis.contracts import EventTypes
 from chassis.db import UnitOfWork
 from chassis.errors import BadRequest
 from chassis.events import Envelope, Outbox
+from chassis.events.registry import Consumers
 from chassis.pagination import Page, Pagination, keyset_page
 from chassis.ratelimit import RateLimiter
 from chassis.service import Resources, ScheduledJob, ServiceDefinition
@@ -60,15 +63,24 @@ async def limited(request: Request, key: Annotated[str, Query(max_length=50)] = 
     return {"ok": True}
 
 
-def make_handlers(resources: Resources) -> dict:
-    async def on_note_created(event: Envelope) -> None:
-        if event.data.get("text") == "poison":
-            raise ValueError("handler rejects this data")
-        await Tally.create(
-            note_id=event.data["note_id"], consumer=resources.extras.get("name", "api")
-        )
+EVENTS = EventTypes(Path(__file__).parent / "contracts")
+consumers = Consumers["DemoContext"]()
 
-    return {"note_created": on_note_created}
+
+@dataclass
+class DemoContext:
+    name: str
+
+
+@consumers.on(EVENTS.note_created)
+async def on_note_created(ctx: DemoContext, event: Envelope) -> None:
+    if event.data.get("text") == "poison":
+        raise ValueError("handler rejects this data")
+    await Tally.create(note_id=event.data["note_id"], consumer=ctx.name)
+
+
+async def build_context(resources: Resources) -> DemoContext:
+    return DemoContext(name="api")
 
 
 class DemoSettings(ServiceSettings):
@@ -92,7 +104,9 @@ def definition(**overrides: object) -> ServiceDefinition:
         migrations_dir=Path(__file__).parent / "migrations",
         title="demo",
         routers=[router],
-        handlers=make_handlers,
+        consumers=consumers,
+        build_context=build_context,
+        contracts_dir=Path(__file__).parent / "contracts",
         jobs=lambda r: [ScheduledJob(3600, "noop", _noop)],
     )
 
