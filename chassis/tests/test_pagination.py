@@ -147,3 +147,31 @@ def test_no_dependency_of_the_demo_service_runs_in_a_worker_thread(app: FastAPI)
 class ClassParams:
     def __init__(self, q: str = "") -> None:
         self.q = q
+
+
+async def test_keyset_where_is_one_row_comparison_that_pages_in_order(app: object) -> None:
+    from tortoise import connections
+
+    from chassis.pagination import keyset_where
+
+    conn = connections.get("default")
+    await conn.execute_script(
+        "DROP TABLE IF EXISTS keyset_probe; CREATE TABLE keyset_probe (k int, id int PRIMARY KEY)"
+    )
+    try:
+        await conn.execute_query(
+            "INSERT INTO keyset_probe SELECT i % 3, i FROM generate_series(1, 10) i"
+        )
+        where, params = keyset_where(["k", "id"], [1, 7], descending=True, first_param=2)
+        assert where == "((k, id) < ($2, $3))"
+        rows = await conn.execute_query_dict(
+            f"SELECT k, id FROM keyset_probe WHERE k >= $1 AND {where} ORDER BY k DESC, id DESC",
+            [0, *params],
+        )
+        assert [(r["k"], r["id"]) for r in rows] == [(1, 4), (1, 1), (0, 9), (0, 6), (0, 3)]
+        ascending, _ = keyset_where(["k", "id"], [1, 7], descending=False)
+        assert ascending == "((k, id) > ($1, $2))"
+        with pytest.raises(ValueError):
+            keyset_where(["k"], [1, 2], descending=True)
+    finally:
+        await conn.execute_script("DROP TABLE IF EXISTS keyset_probe")

@@ -159,6 +159,20 @@ def _kind_of(field: Any) -> CursorKind:
     return _FIELD_KINDS[type(field).__name__]
 
 
+def keyset_where(
+    columns: Sequence[str], values: Sequence[Any], *, descending: bool, first_param: int = 1
+) -> tuple[str, list[Any]]:
+    """For a hand-written keyset query: ``(c1, c2, id) < ($1, $2, $3)`` (``>`` ascending) and
+    its parameters. One row comparison is one index range to Postgres, so a deep page starts
+    where the last ended; every key must sort in the same direction. ``columns`` are SQL the
+    caller wrote (never input); the values are the decoded cursor's."""
+    if not columns or len(columns) != len(values):
+        raise ValueError("one value per column")
+    placeholders = ", ".join(f"${first_param + i}" for i in range(len(columns)))
+    operator = "<" if descending else ">"
+    return f"(({', '.join(columns)}) {operator} ({placeholders}))", list(values)
+
+
 def _after(fields: list[tuple[str, bool]], values: list[Any]) -> Q:
     """Rows strictly after ``values`` in the ordering ``fields`` [(name, descending)]."""
     clauses = []
