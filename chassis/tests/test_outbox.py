@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from redis.asyncio import Redis
 from tortoise.transactions import in_transaction
 
@@ -165,3 +166,12 @@ async def test_workers_in_process_deliver_end_to_end(
         assert tally == 1
     finally:
         await workers.stop()
+
+
+async def test_an_event_without_a_contract_is_refused_before_it_is_written(app: object) -> None:
+    from tests.demo.app import outbox
+
+    with pytest.raises(RuntimeError, match="no contract for event type 'note_deleted'"):
+        async with in_transaction():
+            await outbox.add("note_deleted", {"note_id": "x"})
+    assert await OutboxEvent.all().count() == 0

@@ -22,7 +22,8 @@ from chassis.service import Resources, ScheduledJob, ServiceDefinition
 from chassis.settings import ServiceSettings
 from tests.demo.models import Note, Tally
 
-outbox = Outbox(producer="demo")
+EVENTS = EventTypes(Path(__file__).parent / "contracts")
+outbox = Outbox(producer="demo", event_types=EVENTS)
 router = APIRouter()
 
 
@@ -39,14 +40,14 @@ class NoteOut(BaseModel):
 @router.post("/notes", status_code=201)
 async def create_note(body: NoteIn, _: UnitOfWork) -> NoteOut:
     note = await Note.create(id=uuid.uuid4(), text=body.text)
-    await outbox.add("note_created", {"note_id": str(note.id), "text": note.text})
+    await outbox.add(EVENTS.note_created, {"note_id": str(note.id), "text": note.text})
     return NoteOut(id=note.id, text=note.text)
 
 
 @router.post("/notes/fail", status_code=201)
 async def create_note_then_fail(body: NoteIn, _: UnitOfWork) -> NoteOut:
     note = await Note.create(id=uuid.uuid4(), text=body.text)
-    await outbox.add("note_created", {"note_id": str(note.id), "text": note.text})
+    await outbox.add(EVENTS.note_created, {"note_id": str(note.id), "text": note.text})
     raise BadRequest("the handler failed after writing")
 
 
@@ -63,7 +64,6 @@ async def limited(request: Request, key: Annotated[str, Query(max_length=50)] = 
     return {"ok": True}
 
 
-EVENTS = EventTypes(Path(__file__).parent / "contracts")
 consumers = Consumers["DemoContext"]()
 
 

@@ -23,6 +23,7 @@ from tortoise import connections
 from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.transactions import in_transaction
 
+from chassis.contracts import EventTypes
 from chassis.events.envelope import Envelope, stream_for
 from chassis.events.models import OutboxEvent
 from chassis.observability import EVENTS_PUBLISHED, OUTBOX_BACKLOG
@@ -35,11 +36,21 @@ NOTIFY_CHANNEL = "chassis_outbox"
 class Outbox:
     """Records events for one producer. Call ``add`` inside the unit of work's transaction."""
 
-    def __init__(self, *, producer: str, connection_name: str = "default") -> None:
+    def __init__(
+        self,
+        *,
+        producer: str,
+        connection_name: str = "default",
+        event_types: EventTypes | None = None,
+    ) -> None:
         self.producer = producer
         self.connection_name = connection_name
+        # With the contracts at hand, an event without one is refused before it is written.
+        self.event_types = event_types
 
     async def add(self, event_type: str, data: dict[str, Any], *, version: int = 1) -> Envelope:
+        if self.event_types is not None and event_type not in self.event_types:
+            raise RuntimeError(f"no contract for event type {event_type!r}")
         conn = connections.get(self.connection_name)
         if not isinstance(conn, TransactionalDBClient):
             raise RuntimeError("Outbox.add must run inside a transaction (the unit of work)")
