@@ -42,6 +42,3 @@ class RateLimiter:
             return
         if int(count) > limit:
             raise RateLimited(retry_after=-(-int(ttl_ms) // 1000))
-
-    async def reset(self, key: str) -> None:
-        await self.redis.delete(f"{self.prefix}:ratelimit:{key}")

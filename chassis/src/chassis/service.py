@@ -236,6 +236,7 @@ async def service_resources(definition: ServiceDefinition) -> AsyncIterator[Reso
     )
     verifier = TokenVerifier(
         auth_url=s.auth_url,
+        verify_path=s.auth_verify_path,
         http=http,
         redis=redis,
         cache_seconds=s.token_cache_seconds,

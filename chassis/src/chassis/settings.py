@@ -29,7 +29,6 @@ class ServiceSettings(BaseSettings):
 
     model_config = SettingsConfigDict(extra="ignore")
 
-    service_name: str = "service"
     environment: Literal["dev", "test", "prod"] = "dev"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -65,12 +64,10 @@ class ServiceSettings(BaseSettings):
 
     # Token check (services other than auth)
     auth_url: str = "http://127.0.0.1:8000"
+    # The auth service's token check: answers 200 with the identity as JSON, or 401.
+    auth_verify_path: str = "/api/v1/auth/verify-token"
     auth_timeout_seconds: float = 2.0
     token_cache_seconds: float = 30.0
-
-    @property
-    def is_dev(self) -> bool:
-        return self.environment in ("dev", "test")
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> ServiceSettings:

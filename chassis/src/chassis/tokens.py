@@ -1,6 +1,6 @@
 """The token check every service uses: ``CurrentUser`` asks the auth service who the caller is.
 
-- One pooled httpx client calls ``GET {auth_url}/api/v1/auth/verify-token`` with a bounded
+- One pooled httpx client calls ``GET {auth_url}{auth_verify_path}`` (settings) with a bounded
   timeout.
 - The identity is cached in Redis under a SHA-256 of the token, for a short TTL that never
   outlives the token's own ``exp``.
@@ -16,13 +16,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from typing import Annotated
+import uuid
+from typing import Annotated, Any
 
 import httpx
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -32,26 +33,28 @@ from chassis.events.envelope import Envelope
 
 logger = logging.getLogger("chassis.tokens")
 
-VERIFY_PATH = "/api/v1/auth/verify-token"
-
 
 class Identity(BaseModel):
-    """Who the caller is, as the auth service reports it."""
+    """Who the caller is, as the auth service reports it: the id, role and status every service
+    decides on, and the identity's other claims as data (``claims["first_name"]``), which the
+    chassis does not interpret."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(frozen=True)
 
-    id: str
-    email: str | None = None
-    first_name: str = ""
-    last_name: str = ""
+    id: uuid.UUID
     role: str
     status: str
-    is_verified: bool = False
-    total_connections: int = 0
+    claims: dict[str, Any] = Field(default_factory=dict)
 
-    @property
-    def display_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+    @model_validator(mode="before")
+    @classmethod
+    def _collect_claims(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            core = {k: v for k, v in data.items() if k in ("id", "role", "status", "claims")}
+            extra = {k: v for k, v in data.items() if k not in core}
+            core["claims"] = {**extra, **(data.get("claims") or {})}
+            return core
+        return data
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
@@ -62,13 +65,14 @@ class TokenVerifier:
         self,
         *,
         auth_url: str,
+        verify_path: str,
         http: httpx.AsyncClient,
         redis: Redis,
         cache_seconds: float = 30.0,
         timeout_seconds: float = 2.0,
         key_prefix: str = "tokencache",
     ) -> None:
-        self.verify_url = auth_url.rstrip("/") + VERIFY_PATH
+        self.verify_url = auth_url.rstrip("/") + verify_path
         self.http = http
         self.redis = redis
         self.cache_seconds = cache_seconds
@@ -136,12 +140,12 @@ class TokenVerifier:
         if ttl_ms <= 0:
             return
         try:
-            if await self.redis.exists(self._evicted_key(identity.id)):
+            if await self.redis.exists(self._evicted_key(str(identity.id))):
                 return
             pipe = self.redis.pipeline(transaction=True)
             pipe.set(self._token_key(digest), identity.model_dump_json(), px=ttl_ms)
-            pipe.sadd(self._user_key(identity.id), digest)
-            pipe.pexpire(self._user_key(identity.id), int(self.cache_seconds * 1000) + 1000)
+            pipe.sadd(self._user_key(str(identity.id)), digest)
+            pipe.pexpire(self._user_key(str(identity.id)), int(self.cache_seconds * 1000) + 1000)
             await pipe.execute()
         except RedisError:
             pass  # the cache is an optimisation; the answer is still right

@@ -90,7 +90,6 @@ class DemoSettings(ServiceSettings):
 def definition(**overrides: object) -> ServiceDefinition:
     base = os.environ.get("CHASSIS_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     settings = DemoSettings(
-        service_name="demo",
         environment="test",
         database_url=f"{base}/chassis_test",
         redis_url=os.environ.get("CHASSIS_TEST_REDIS", "redis://127.0.0.1:6379/14"),

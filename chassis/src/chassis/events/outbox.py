@@ -9,16 +9,12 @@ they stay unpublished until an XADD succeeds.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import asyncpg
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from tortoise import connections
 from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.transactions import in_transaction
@@ -26,6 +22,7 @@ from tortoise.transactions import in_transaction
 from chassis.contracts import EventTypes
 from chassis.events.envelope import Envelope, stream_for
 from chassis.events.models import OutboxEvent
+from chassis.events.relay import Relay
 from chassis.observability import EVENTS_PUBLISHED, OUTBOX_BACKLOG
 
 logger = logging.getLogger("chassis.outbox")
@@ -81,7 +78,7 @@ def _row_to_envelope(row: dict[str, Any]) -> Envelope:
     )
 
 
-class OutboxRelay:
+class OutboxRelay(Relay):
     """Publishes committed outbox rows to their streams and marks them sent.
 
     Safe to run in several processes at once: each batch is claimed with
@@ -98,15 +95,15 @@ class OutboxRelay:
         sweep_seconds: float = 2.0,
         connection_name: str = "default",
     ) -> None:
+        super().__init__(
+            database_url=database_url,
+            channel=NOTIFY_CHANNEL,
+            batch_size=batch_size,
+            sweep_seconds=sweep_seconds,
+            name="outbox relay",
+        )
         self.redis = redis
-        self.database_url = database_url
-        self.batch_size = batch_size
-        self.sweep_seconds = sweep_seconds
         self.connection_name = connection_name
-        self._wakeup = asyncio.Event()
-
-    def wake(self) -> None:
-        self._wakeup.set()
 
     async def publish_batch(self) -> int:
         """Publish up to one batch of pending rows; returns how many were published."""
@@ -136,15 +133,6 @@ class OutboxRelay:
             EVENTS_PUBLISHED.labels(envelope.type).inc()
         return len(rows)
 
-    async def publish_pending(self) -> int:
-        """Publish until nothing is pending (or another replica holds the rest)."""
-        total = 0
-        while True:
-            published = await self.publish_batch()
-            total += published
-            if published < self.batch_size:
-                return total
-
     async def backlog(self) -> int:
         conn = connections.get(self.connection_name)
         rows = await conn.execute_query_dict(
@@ -158,54 +146,3 @@ class OutboxRelay:
         """Delete rows published longer ago than ``retention``."""
         cutoff = datetime.now(timezone.utc) - retention
         return await OutboxEvent.filter(published_at__lt=cutoff).delete()
-
-    async def _listen(self, stop: asyncio.Event) -> None:
-        """Hold a LISTEN connection; each commit's NOTIFY wakes the relay."""
-        while not stop.is_set():
-            try:
-                conn = await asyncpg.connect(self.database_url)
-            except (OSError, asyncpg.PostgresError) as exc:
-                logger.warning("outbox listen connection failed: %s", exc)
-                await _sleep_or_stop(stop, 1.0)
-                continue
-            try:
-                await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wakeup.set())
-                self._wakeup.set()  # publish whatever committed while we were not listening
-                while not stop.is_set() and not conn.is_closed():
-                    await _sleep_or_stop(stop, 5.0)
-            finally:
-                with contextlib.suppress(Exception):
-                    await conn.close()
-
-    async def run(self, stop: asyncio.Event) -> None:
-        listener = asyncio.create_task(self._listen(stop))
-        backoff = 0.1
-        try:
-            while not stop.is_set():
-                # Woken by NOTIFY after each commit, and by the scheduler's periodic sweep.
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), timeout=self.sweep_seconds * 5)
-                self._wakeup.clear()
-                if stop.is_set():
-                    break
-                try:
-                    await self.publish_pending()
-                    backoff = 0.1
-                except (RedisError, OSError, asyncpg.PostgresError) as exc:
-                    logger.warning("outbox relay could not publish, will retry: %s", exc)
-                    await _sleep_or_stop(stop, backoff)
-                    backoff = min(backoff * 2, 5.0)
-                    self._wakeup.set()
-                except Exception:
-                    logger.exception("outbox relay failed, will retry")
-                    await _sleep_or_stop(stop, backoff)
-                    backoff = min(backoff * 2, 5.0)
-        finally:
-            listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await listener
-
-
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(asyncio.TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
