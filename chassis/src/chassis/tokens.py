@@ -16,14 +16,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 import httpx
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -35,26 +34,22 @@ logger = logging.getLogger("chassis.tokens")
 
 
 class Identity(BaseModel):
-    """Who the caller is, as the auth service reports it: the id, role and status every service
-    decides on, and the identity's other claims as data (``claims["first_name"]``), which the
-    chassis does not interpret."""
+    """Who the caller is, as the auth service reports it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
-    id: uuid.UUID
+    id: str
+    email: str | None = None
+    first_name: str = ""
+    last_name: str = ""
     role: str
     status: str
-    claims: dict[str, Any] = Field(default_factory=dict)
+    is_verified: bool = False
+    total_connections: int = 0
 
-    @model_validator(mode="before")
-    @classmethod
-    def _collect_claims(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            core = {k: v for k, v in data.items() if k in ("id", "role", "status", "claims")}
-            extra = {k: v for k, v in data.items() if k not in core}
-            core["claims"] = {**extra, **(data.get("claims") or {})}
-            return core
-        return data
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
