@@ -2,7 +2,9 @@
 """Walk the seed's functional flow against the platform started by `make up` (`make demo`).
 
 Standard library only. Each step prints what it did and what the platform answered; a step
-whose answer is wrong stops the walk with a non-zero exit.
+whose answer is wrong stops the walk with a non-zero exit. Every run signs up new users (the
+emails carry a per-run suffix), so it can run any number of times in a row; a request that
+meets a rate limit stops the walk with the name of the setting that governs it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,61 @@ class StepFailed(Exception):
     pass
 
 
+# The settings behind each rate limit a demo request can meet: (method, URL pattern, settings
+# with a generous value). `make up` runs the services in the dev environment, where auth's
+# limits are generous (README, "Rate limits of auth"); a 429 means a prod-like environment or
+# a lower value set explicitly.
+RATE_LIMITS: list[tuple[str, str, list[tuple[str, str]]]] = [
+    ("POST", rf"^{AUTH}/auth/signup$", [("AUTH_SIGNUP_PER_IP", "[1000,3600]")]),
+    (
+        "POST",
+        rf"^{AUTH}/auth/(signin|token)$",
+        [("AUTH_SIGNIN_PER_IP", "[1000,60]"), ("AUTH_SIGNIN_PER_EMAIL", "[1000,900]")],
+    ),
+    (
+        "POST",
+        rf"^{AUTH}/auth/change-password$",
+        [
+            ("AUTH_CHANGE_PASSWORD_PER_USER", "[1000,900]"),
+            ("AUTH_CHANGE_PASSWORD_PER_IP", "[1000,900]"),
+        ],
+    ),
+    (
+        "POST",
+        rf"^{AUTH}/auth/(forgot-password|resend-activation)$",
+        [
+            ("AUTH_PASSWORD_RESET_PER_EMAIL", "[1000,3600]"),
+            ("AUTH_PASSWORD_RESET_PER_IP", "[1000,3600]"),
+        ],
+    ),
+    ("POST", rf"^{POST}/posts$", [("POST_CREATE_PER_USER", "[1000,60]")]),
+    (
+        "POST",
+        rf"^{INTERACTION}/posts/[^/]+/comments$",
+        [("INTERACTION_COMMENTS_PER_USER", "[1000,60]")],
+    ),
+]
+
+
+def rate_limited(method: str, url: str, retry_after: str | None) -> StepFailed:
+    """What a 429 tells the person running the demo: which setting governs it, what to do."""
+    settings = next(
+        (found for m, pattern, found in RATE_LIMITS if m == method and re.match(pattern, url)),
+        [],
+    )
+    wait = f"wait {retry_after} s (Retry-After)" if retry_after else "wait for the window to end"
+    if not settings:
+        return StepFailed(f"{method} {url} was rate limited (429); {wait}")
+    names = " or ".join(name for name, _ in settings)
+    examples = " ".join(f"{name}='{value}'" for name, value in settings)
+    return StepFailed(
+        f"{method} {url} was rate limited (429) by {names}.\n"
+        f"   Raise it, e.g. `{examples} make restart` (JSON [attempts, window_seconds]), "
+        f"or {wait}.\n"
+        "   The counts live in Redis, so make down / make up alone does not reset them."
+    )
+
+
 def call(method: str, url: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)
@@ -45,6 +102,8 @@ def call(method: str, url: str, body: Any = None, token: str | None = None) -> t
             return response.status, json.loads(raw) if raw else None
     except urllib.error.HTTPError as error:
         raw = error.read()
+        if error.code == 429:
+            raise rate_limited(method, url, error.headers.get("Retry-After")) from None
         return error.code, json.loads(raw) if raw else None
 
 
@@ -242,9 +301,11 @@ def main() -> None:
         bob["token"],
     )  # fmt: skip
     expect(status == 201, f"report: {status} {report}")
+    # The queue of Alice's posts only: runs before this one may have left cases in the queue.
+    queue = f"{MODERATION}/moderations?content_type=POST&author_id={alice['id']}"
     queued = eventually(
-        lambda: [c for c in call("GET", f"{MODERATION}/moderations", token=mod["token"])[1]
-                 ["items"] if c.get("content_id") == post_id],
+        lambda: [c for c in call("GET", queue, token=mod["token"])[1]["items"]
+                 if c.get("content_id") == post_id],
         what="post in the moderation queue",
     )  # fmt: skip
     status, body = call("POST", f"{MODERATION}/moderations/{queued[0]['id']}/remove",

@@ -89,6 +89,8 @@ def settings(smtp_server: tuple[Mailbox, int]) -> AuthSettings:
         signup_per_ip=(1000, 60),
         password_reset_per_email=(1000, 60),
         password_reset_per_ip=(1000, 60),
+        change_password_per_user=(1000, 60),
+        change_password_per_ip=(1000, 60),
     )
 
 

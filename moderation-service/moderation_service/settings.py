@@ -29,6 +29,9 @@ class ModerationSettings(ServiceSettings):
     # Extra blocklist terms on top of the bundled data file, as JSON:
     # MODERATION_BLOCKLIST_EXTRA='{"some phrase": "RULES_VIOLATION"}'.
     blocklist_extra: dict[str, BlocklistReason] = Field(default_factory=dict)
+    # The time one analysis (blocklist, spam rules and model, off the event loop) may take. A
+    # text that takes longer is sent to review, unjudged, instead of holding up the consumer.
+    analysis_budget_seconds: float = Field(default=2.0, gt=0, le=60)
 
     # Spam: the same text (normalised) by one author within the window. The n-th copy at or
     # above `duplicate_limit` scores as spam on its own; texts shorter than

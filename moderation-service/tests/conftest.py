@@ -331,8 +331,10 @@ async def make_case(
     queued: bool | None = None,
     appealed: bool = False,
     content: str = "Some text",
+    post_status: str | None = "POSTED",
 ) -> Any:
-    """A case written straight to the database (for listing and pagination tests)."""
+    """A case written straight to the database (for listing and pagination tests); a post's
+    status is ``post_status`` (comments have none)."""
     from moderation_service.moderations.models import Moderation
 
     now = datetime.now(timezone.utc)
@@ -345,6 +347,8 @@ async def make_case(
         title=None,
         content=content,
         version_at=now,
+        post_status=post_status if content_type == "POST" else None,
+        post_status_at=now if content_type == "POST" and post_status else None,
         offensive_score=score,
         spam_score=0.0,
         blocklist_score=0.0,

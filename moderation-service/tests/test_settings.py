@@ -16,6 +16,17 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.database_url.endswith("/social_moderation")
     assert (settings.review_threshold, settings.removal_threshold) == (0.5, 0.9)
     assert settings.reports_to_review == 3 and settings.appeal_window_days == 7
+    assert settings.analysis_budget_seconds == 2.0
+
+
+def test_the_analysis_budget_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MODERATION_ANALYSIS_BUDGET_SECONDS", "0.5")
+    settings = ModerationSettings()
+    assert settings.analysis_budget_seconds == 0.5
+    assert build_analyzer(settings).budget_seconds == 0.5
+    for bad in (0, -1, 61):
+        with pytest.raises(ValidationError, match="analysis_budget_seconds"):
+            ModerationSettings(analysis_budget_seconds=bad)
 
 
 def test_thresholds_must_be_in_order() -> None:

@@ -1,10 +1,26 @@
-"""The mails this service sends: (subject, body) for each purpose."""
+"""The mails this service sends: (subject, body) for each purpose, and the worker that sends
+the mails of forgot-password and resend-activation.
+
+Sign-up mails its activation link itself, after its commit (a background task): its answer
+already says whether the address was free. Forgot-password and resend-activation must not
+tell, not even by their timing, so their request path only queues the request
+(``service.queue_mail_request``, one row whatever the address) and ``deliver_queued_mails``,
+a job of the worker, does the lookup, the token and the mail.
+"""
 
 from __future__ import annotations
 
+from tortoise.transactions import in_transaction
+
+from auth_service.auth import service
+from auth_service.auth.models import MailRequest, TokenPurpose
+from auth_service.core.context import AuthContext
+from auth_service.core.mail import send_quietly
 from auth_service.settings import AuthSettings
 
 Mail = tuple[str, str]
+
+MAIL_QUEUE_BATCH = 100
 
 
 def activation_mail(settings: AuthSettings, token: str) -> Mail:
@@ -27,3 +43,39 @@ def reset_mail(settings: AuthSettings, token: str) -> Mail:
         f'{{"token": "{token}", "new_password": "..."}}\n'
         f"The token expires in {settings.reset_token_minutes} minutes.\n",
     )
+
+
+async def _deliver_batch(ctx: AuthContext, batch_size: int) -> int:
+    outgoing: list[tuple[str, Mail]] = []
+    async with in_transaction():
+        # SKIP LOCKED: workers of several replicas share the queue, each request taken once.
+        requests = (
+            await MailRequest.all()
+            .order_by("id")
+            .limit(batch_size)
+            .select_for_update(skip_locked=True)
+        )
+        for request in requests:
+            found = await service.issue_requested_token(ctx, request)
+            if found is not None:
+                user, token = found
+                build = reset_mail if request.purpose is TokenPurpose.RESET else activation_mail
+                outgoing.append((user.email, build(ctx.settings, token)))
+        if requests:
+            await MailRequest.filter(id__in=[r.id for r in requests]).delete()
+    # After the commit, as every mail of this service: a mailed token always exists. A mail
+    # that fails is logged and can be asked for again.
+    for to, (subject, body) in outgoing:
+        await send_quietly(ctx.mailer, to=to, subject=subject, body=body)
+    return len(requests)
+
+
+async def deliver_queued_mails(ctx: AuthContext, *, batch_size: int = MAIL_QUEUE_BATCH) -> int:
+    """Take every queued mail request: issue the token and mail it where an account calls
+    for one, and drop the request either way. Returns how many requests were taken."""
+    taken = 0
+    while True:
+        count = await _deliver_batch(ctx, batch_size)
+        taken += count
+        if count < batch_size:
+            return taken

@@ -70,3 +70,23 @@ class OneTimeToken(Model):
     class Meta:
         table = "auth_one_time_token"
         indexes = (Index(fields=("user_id", "purpose")),)
+
+
+class MailRequest(Model):
+    """A forgot-password or resend-activation request waiting for the worker.
+
+    The request path writes one of these for any well-formed address, whether or not an account
+    uses it, so it does the same work and answers in the same time either way (no account
+    enumeration by timing). The worker looks the account up, issues the token, commits, then
+    mails (``auth.mails.deliver_queued_mails``); it deletes the row in that same commit, so no
+    address outlives its request.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    purpose = fields.CharEnumField(TokenPurpose, max_length=20)
+    email = fields.CharField(max_length=320)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "auth_mail_request"
+        table_description = "Forgot-password and resend-activation requests for the worker."

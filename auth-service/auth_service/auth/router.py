@@ -5,17 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Response, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import TypeAdapter, ValidationError
 from tortoise.transactions import in_transaction
 
 from auth_service.auth import service
 from auth_service.auth.dependencies import ClientIP, CurrentAccount
-from auth_service.auth.mails import activation_mail, reset_mail
+from auth_service.auth.mails import activation_mail
+from auth_service.auth.models import TokenPurpose
 from auth_service.auth.password_policy import MAX_LENGTH
 from auth_service.auth.schemas import (
     Accepted,
     ActivateRequest,
     ChangePasswordRequest,
+    Email,
     EmailRequest,
     RefreshRequest,
     ResetPasswordRequest,
@@ -44,6 +48,22 @@ def _mail_after_commit(
     # Background tasks run after the response, so after the unit of work has committed.
     subject, body = mail
     background.add_task(send_quietly, ctx.mailer, to=to, subject=subject, body=body)
+
+
+_EMAIL = TypeAdapter(Email)
+
+
+def _form_email(username: str) -> str:
+    """The OAuth2 form's ``username``, checked like sign-up's email. A bad one is the same 422
+    as a malformed form (``validation_error``, ``loc`` body.username); a wrong password stays
+    401 ``invalid_credentials``. The form class is FastAPI's, so the check is made here."""
+    try:
+        return _EMAIL.validate_python(username)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False, include_context=False)
+        raise RequestValidationError(
+            [{**error, "loc": ("body", "username")} for error in errors]
+        ) from None
 
 
 def _pair(issued: service.IssuedPair) -> TokenPair:
@@ -94,19 +114,16 @@ async def activate(body: ActivateRequest, ctx: Ctx, _: UnitOfWork) -> Me:
     status_code=status.HTTP_202_ACCEPTED,
     responses=error_responses(422, 429),
 )
-async def resend_activation(
-    body: EmailRequest, ctx: Ctx, background: BackgroundTasks, _: UnitOfWork
-) -> Accepted:
+async def resend_activation(body: EmailRequest, ctx: Ctx, ip: ClientIP, _: UnitOfWork) -> Accepted:
     """Mail a new activation link, if the address belongs to an unverified account."""
+    await _limit(ctx, f"activation:ip:{ip}", ctx.settings.password_reset_per_ip)
     await _limit(
         ctx,
         f"activation:email:{service.normalise_email(body.email)}",
         ctx.settings.password_reset_per_email,
     )
-    found = await service.new_activation_token(ctx, email=body.email)
-    if found:
-        user, token = found
-        _mail_after_commit(background, ctx, user.email, activation_mail(ctx.settings, token))
+    # Queued either way; the worker finds the account (see auth/mails.py).
+    await service.queue_mail_request(ctx, purpose=TokenPurpose.ACTIVATE, email=body.email)
     return Accepted(detail="If the account exists and is not verified, a new link is on its way.")
 
 
@@ -122,10 +139,11 @@ async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], ctx: Ctx, ip: ClientIP, _: UnitOfWork
 ) -> TokenPair:
     """OAuth2 password flow (Swagger's Authorize button): the username is the email."""
-    if len(form.username) > 320 or len(form.password) > MAX_LENGTH * 4:
+    email = _form_email(form.username)
+    if len(form.password) > MAX_LENGTH * 4:
         raise Unprocessable("Username or password too long")
-    await _limit_signin(ctx, ip, form.username)
-    return _pair(await service.sign_in(ctx, email=form.username, password=form.password))
+    await _limit_signin(ctx, ip, email)
+    return _pair(await service.sign_in(ctx, email=email, password=form.password))
 
 
 @router.post("/refresh", responses=error_responses(401, 422))
@@ -153,11 +171,17 @@ async def verify_token(account: CurrentAccount) -> Identity:
     return Identity.of(account.user)
 
 
-@router.post("/change-password", responses=error_responses(401, 409, 422))
+@router.post("/change-password", responses=error_responses(401, 409, 422, 429))
 async def change_password(
-    body: ChangePasswordRequest, account: CurrentAccount, ctx: Ctx, _: UnitOfWork
+    body: ChangePasswordRequest, account: CurrentAccount, ctx: Ctx, ip: ClientIP, _: UnitOfWork
 ) -> TokenPair:
     """Set a new password; every session, this one included, ends, and a new pair is returned."""
+    # Counted before the current password is checked, as sign-in is: a stolen access token
+    # must not buy unlimited guesses, and past the limit even the right password waits.
+    await _limit(ctx, f"change-password:ip:{ip}", ctx.settings.change_password_per_ip)
+    await _limit(
+        ctx, f"change-password:user:{account.user.id}", ctx.settings.change_password_per_user
+    )
     issued = await service.change_password(
         ctx,
         user=account.user,
@@ -172,9 +196,7 @@ async def change_password(
     status_code=status.HTTP_202_ACCEPTED,
     responses=error_responses(422, 429),
 )
-async def forgot_password(
-    body: EmailRequest, ctx: Ctx, ip: ClientIP, background: BackgroundTasks, _: UnitOfWork
-) -> Accepted:
+async def forgot_password(body: EmailRequest, ctx: Ctx, ip: ClientIP, _: UnitOfWork) -> Accepted:
     """Mail a password-reset link; the answer is the same whether or not the account exists."""
     await _limit(ctx, f"reset:ip:{ip}", ctx.settings.password_reset_per_ip)
     await _limit(
@@ -182,10 +204,9 @@ async def forgot_password(
         f"reset:email:{service.normalise_email(body.email)}",
         ctx.settings.password_reset_per_email,
     )
-    found = await service.request_password_reset(ctx, email=body.email)
-    if found:
-        user, reset_token = found
-        _mail_after_commit(background, ctx, user.email, reset_mail(ctx.settings, reset_token))
+    # Queued either way, so the request does the same work for an unknown address as for an
+    # account (no enumeration by timing); the worker finds the account (see auth/mails.py).
+    await service.queue_mail_request(ctx, purpose=TokenPurpose.RESET, email=body.email)
     return Accepted(detail="If an account uses this address, a reset link is on its way.")
 
 

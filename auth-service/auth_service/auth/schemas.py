@@ -9,6 +9,8 @@ from auth_service.core.vocabulary import INTERESTS
 from auth_service.users.schemas import Name, validate_interests
 from chassis.schemas import RequestModel
 
+# Every email the service takes: sign-up, sign-in (JSON and the OAuth2 form), mail requests.
+Email = Annotated[EmailStr, Field(max_length=320)]
 Password = Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(check_password)]
 # Sign-in takes any string: policy applies when a password is set, not when it is checked.
 AnyPassword = Annotated[str, Field(min_length=1, max_length=1024)]
@@ -16,7 +18,7 @@ OpaqueToken = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
 
 
 class SignupRequest(RequestModel):
-    email: EmailStr = Field(max_length=320)
+    email: Email
     password: Password
     first_name: Name
     last_name: Name
@@ -30,11 +32,11 @@ class ActivateRequest(RequestModel):
 
 
 class EmailRequest(RequestModel):
-    email: EmailStr = Field(max_length=320)
+    email: Email
 
 
 class SigninRequest(RequestModel):
-    email: EmailStr = Field(max_length=320)
+    email: Email
     password: AnyPassword
 
 

@@ -12,7 +12,13 @@ from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
 
-from auth_service.auth.models import AuthSession, OneTimeToken, RefreshToken, TokenPurpose
+from auth_service.auth.models import (
+    AuthSession,
+    MailRequest,
+    OneTimeToken,
+    RefreshToken,
+    TokenPurpose,
+)
 from auth_service.core import events
 from auth_service.core.context import AuthContext
 from auth_service.core.security import ACCESS, REFRESH, hash_token, new_secret
@@ -276,6 +282,23 @@ async def request_password_reset(ctx: AuthContext, *, email: str) -> tuple[User,
         lifetime=timedelta(minutes=ctx.settings.reset_token_minutes),
     )
     return user, token
+
+
+# --- mail requests (forgot password, resend activation) ------------------------------------
+
+
+async def queue_mail_request(ctx: AuthContext, *, purpose: TokenPurpose, email: str) -> None:
+    """Queue a reset or activation mail for ``email``: the same one insert whether or not an
+    account uses the address; the worker decides (``issue_requested_token``)."""
+    await MailRequest.create(purpose=purpose, email=normalise_email(email), created_at=ctx.now())
+
+
+async def issue_requested_token(ctx: AuthContext, request: MailRequest) -> tuple[User, str] | None:
+    """The worker's half of a queued request: the account and a fresh token to mail, or None
+    when there is nothing to send (no account, a blocked one, an already verified one)."""
+    if request.purpose is TokenPurpose.RESET:
+        return await request_password_reset(ctx, email=request.email)
+    return await new_activation_token(ctx, email=request.email)
 
 
 async def reset_password(ctx: AuthContext, *, token: str, new_password: str) -> User:

@@ -1,8 +1,10 @@
 """Outgoing mail: logged in development, sent over SMTP in production.
 
-Mail is sent after the request's transaction commits (as a background task), so a failed
-commit never mails a token that does not exist; a mail that fails to send is logged and can be
-requested again.
+Mail is sent after the transaction that created its token commits, so a failed commit never
+mails a token that does not exist: sign-up's as a background task after its request, the
+forgot-password and resend-activation mails by the worker that takes their queue
+(``auth.mails.deliver_queued_mails``). A mail that fails to send is logged and can be requested
+again.
 """
 
 from __future__ import annotations

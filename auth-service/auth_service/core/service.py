@@ -7,9 +7,10 @@ from pathlib import Path
 
 from tortoise.expressions import Q
 
+from auth_service.auth.mails import deliver_queued_mails
 from auth_service.auth.models import AuthSession, OneTimeToken
 from auth_service.auth.router import router as auth_router
-from auth_service.core.context import install_context
+from auth_service.core.context import AuthContext, install_context
 from auth_service.settings import AuthSettings, get_settings
 from auth_service.users.router import router as users_router
 from chassis.service import Resources, ScheduledJob, ServiceDefinition
@@ -32,8 +33,16 @@ async def prune_expired_credentials() -> int:
     return removed
 
 
-def jobs(_: Resources) -> list[ScheduledJob]:
-    return [ScheduledJob(3600, "expired-credentials-prune", prune_expired_credentials)]
+def jobs(resources: Resources) -> list[ScheduledJob]:
+    ctx: AuthContext = resources.extras["auth"]
+
+    async def mail_queue() -> int:
+        return await deliver_queued_mails(ctx)
+
+    return [
+        ScheduledJob(3600, "expired-credentials-prune", prune_expired_credentials),
+        ScheduledJob(ctx.settings.mail_queue_seconds, "mail-queue", mail_queue),
+    ]
 
 
 def build_definition(settings: AuthSettings | None = None) -> ServiceDefinition:

@@ -54,7 +54,7 @@ async def delete_me(account: CurrentAccount, _: UnitOfWork) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/users", responses=error_responses(401, 422))
+@router.get("/users", responses=error_responses(400, 401, 422))
 async def list_users(
     account: CurrentAccount,
     page: Pagination,
@@ -65,7 +65,7 @@ async def list_users(
     return Page(items=[PublicUser.of(u) for u in users], next_cursor=cursor)
 
 
-@router.get("/users/me/connections", responses=error_responses(401, 422))
+@router.get("/users/me/connections", responses=error_responses(400, 401, 422))
 async def my_connections(account: CurrentAccount, page: Pagination) -> Page[ConnectionRead]:
     """The caller's connections, most recent first."""
     return await _connections(account.user.id, page)
@@ -77,7 +77,7 @@ async def read_user(user_id: uuid.UUID, account: CurrentAccount) -> PublicUser:
     return PublicUser.of(await service.get_user(user_id))
 
 
-@router.get("/users/{user_id}/connections", responses=error_responses(401, 404, 422))
+@router.get("/users/{user_id}/connections", responses=error_responses(400, 401, 404, 422))
 async def user_connections(
     user_id: uuid.UUID, account: CurrentAccount, page: Pagination
 ) -> Page[ConnectionRead]:

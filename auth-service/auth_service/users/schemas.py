@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from datetime import datetime
 from typing import Annotated
@@ -10,26 +9,13 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator, model_va
 from auth_service.core.vocabulary import INTERESTS
 from auth_service.users.models import Role, User, UserStatus
 from chassis.schemas import RequestModel
+from chassis.text import name_text
 
-# Zero-width (non-)joiners are invisible format characters that Persian and Indic names need.
-_ALLOWED_FORMAT = {"\u200c", "\u200d"}
-
-
-def _is_forbidden(ch: str) -> bool:
-    category = unicodedata.category(ch)
-    return category in ("Cc", "Cs", "Co", "Cn") or (category == "Cf" and ch not in _ALLOWED_FORMAT)
-
-
-def _clean_name(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be blank")
-    if any(_is_forbidden(ch) for ch in value):
-        raise ValueError("must not contain control characters")
-    return value
-
-
-Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_clean_name)]
+# A person's name (sign-up, PATCH /users/me): the platform's rule for names, chassis.text. At
+# least one visible letter or digit, so fillers (U+3164, U+115F, U+2800) and lone combining
+# marks are refused; no control, bidi or zero-width characters, except the zero-width
+# (non-)joiners Persian and Indic names need.
+Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(name_text)]
 
 
 def validate_interests(value: list[str]) -> list[str]:

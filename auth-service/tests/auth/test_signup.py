@@ -6,12 +6,14 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
+from auth_service.auth.mails import deliver_queued_mails
 from auth_service.auth.models import OneTimeToken
+from auth_service.core.context import AuthContext
 from auth_service.settings import AuthSettings
 from auth_service.users.models import User
 from chassis.events import OutboxRelay
 from chassis.events.models import OutboxEvent
-from chassis.testing import ContractValidator, read_events
+from chassis.testing import ContractValidator, assert_error, read_events
 from tests.conftest import PASSWORD, Mailbox, signup
 
 
@@ -90,7 +92,7 @@ async def test_unknown_activation_token_is_401(client: httpx.AsyncClient) -> Non
 
 
 async def test_resend_activation_mails_a_new_token_only_to_unverified(
-    client: httpx.AsyncClient, mailbox: Mailbox
+    client: httpx.AsyncClient, mailbox: Mailbox, ctx: AuthContext
 ) -> None:
     await signup(client, "again@example.com")
     first = mailbox.token_for("again@example.com", "Activation")
@@ -98,6 +100,7 @@ async def test_resend_activation_mails_a_new_token_only_to_unverified(
         "/api/v1/auth/resend-activation", json={"email": "again@example.com"}
     )
     assert response.status_code == 202
+    assert await deliver_queued_mails(ctx) == 1
     second = mailbox.token_for("again@example.com", "Activation")
     assert second != first
     assert (await client.post("/api/v1/auth/activate", json={"token": second})).status_code == 200
@@ -108,6 +111,7 @@ async def test_resend_activation_mails_a_new_token_only_to_unverified(
     )
     assert unknown.status_code == verified.status_code == 202
     assert unknown.json() == verified.json()
+    assert await deliver_queued_mails(ctx) == 2
     assert len(mailbox.to("again@example.com")) == before
 
 
@@ -181,3 +185,41 @@ async def test_long_passphrase_is_accepted_whole(client: httpx.AsyncClient) -> N
         "/api/v1/auth/signin", json={"email": "long@example.com", "password": passphrase[:72] + "!"}
     )
     assert truncated.status_code == 401
+
+
+# Names that render as nothing: fillers, the blank Braille pattern, a lone combining mark.
+INVISIBLE_NAMES = [
+    pytest.param("\u3164", id="hangul-filler"),
+    pytest.param("\u2800", id="braille-blank"),
+    pytest.param("\u115f", id="hangul-choseong-filler"),
+    pytest.param("\u0301", id="lone-combining-acute"),
+    pytest.param("\u3164\u3164", id="two-hangul-fillers"),
+    pytest.param("evil\u202egnp.exe", id="bidi-override"),
+]
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+@pytest.mark.parametrize("name", INVISIBLE_NAMES)
+async def test_signup_refuses_names_without_a_visible_letter(
+    client: httpx.AsyncClient, mailbox: Mailbox, field: str, name: str
+) -> None:
+    body = {"email": "blank@example.com", "password": PASSWORD, "first_name": "V", "last_name": "W"}
+    body[field] = name
+    response = await client.post("/api/v1/auth/signup", json=body)
+    assert_error(response, 422, "validation_error")
+    assert [d["loc"] for d in response.json()["error"]["details"]] == [["body", field]]
+    assert await User.all().count() == 0
+    assert await OneTimeToken.all().count() == 0
+    assert await OutboxEvent.all().count() == 0
+    assert mailbox.messages == []
+
+
+async def test_signup_keeps_zero_width_joiners_in_names(client: httpx.AsyncClient) -> None:
+    # "می‌خواهم": Persian needs the zero-width non-joiner (and emoji sequences the joiner).
+    first = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    last = "Mehr\u200dnaz"
+    response = await signup(client, "persian@example.com", first_name=first, last_name=last)
+    assert response.status_code == 201, response.text
+    assert (response.json()["first_name"], response.json()["last_name"]) == (first, last)
+    stored = await User.get(email="persian@example.com")
+    assert (stored.first_name, stored.last_name) == (first, last)

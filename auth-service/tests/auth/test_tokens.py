@@ -18,7 +18,7 @@ from auth_service.users.models import User, UserStatus
 from chassis.clock import FrozenClock
 from chassis.events import OutboxRelay
 from chassis.events.models import OutboxEvent
-from chassis.testing import ContractValidator, read_events
+from chassis.testing import ContractValidator, assert_error, read_events
 from tests.conftest import PASSWORD, bearer, create_user, signin, signup
 
 
@@ -53,6 +53,56 @@ async def test_oauth2_form_endpoint_signs_in(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200
     me = await client.get("/api/v1/users/me", headers=bearer(response.json()["access_token"]))
     assert me.json()["email"] == "form@example.com"
+
+
+async def _session_state() -> tuple[int, int, int]:
+    return (
+        await AuthSession.all().count(),
+        await RefreshToken.all().count(),
+        await OutboxEvent.all().count(),
+    )
+
+
+@pytest.mark.parametrize(
+    "username", ["not-an-email", "form@", "form example.com", "form@example.com@example.com"]
+)
+async def test_oauth2_form_username_must_be_an_email(
+    client: httpx.AsyncClient, username: str
+) -> None:
+    """The same rule as sign-up's email, and the same 422 as a malformed form (a wrong
+    password stays 401 ``invalid_credentials``)."""
+    await create_user(client, "form@example.com")
+    before = await _session_state()
+    response = await client.post(
+        "/api/v1/auth/token", data={"username": username, "password": PASSWORD}
+    )
+    assert_error(response, 422, "validation_error")
+    assert [d["loc"] for d in response.json()["error"]["details"]] == [["body", "username"]]
+    assert PASSWORD not in response.text
+    assert await _session_state() == before
+    missing = await client.post("/api/v1/auth/token", data={"password": PASSWORD})
+    assert_error(missing, 422, "validation_error")
+    wrong = await client.post(
+        "/api/v1/auth/token", data={"username": "form@example.com", "password": "wrong password!"}
+    )
+    assert_error(wrong, 401, "invalid_credentials")
+
+
+async def test_oauth2_form_with_a_nul_in_the_username_is_a_json_4xx(
+    client: httpx.AsyncClient,
+) -> None:
+    """``%00`` under a Content-Type in unusual case: never a 500, nothing written."""
+    await create_user(client, "ab@example.com")
+    before = await _session_state()
+    response = await client.post(
+        "/api/v1/auth/token",
+        content=f"username=a%00b@example.com&password={PASSWORD.replace(' ', '+')}".encode(),
+        headers={"Content-Type": "Application/x-www-form-urlencoded"},
+    )
+    assert 400 <= response.status_code < 500, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["error"]["code"] == "validation_error"
+    assert await _session_state() == before
 
 
 async def test_unknown_email_and_wrong_password_look_the_same(client: httpx.AsyncClient) -> None:

@@ -527,13 +527,12 @@ async def test_listing_accepts_the_limit_bounds(client: httpx.AsyncClient) -> No
         pytest.param(cursor_of([10**20, str(uuid.uuid4())]), id="timestamp-overflow"),
     ],
 )
-async def test_listing_with_bad_cursor_is_422(client: httpx.AsyncClient, cursor: str) -> None:
+async def test_listing_with_bad_cursor_is_400(client: httpx.AsyncClient, cursor: str) -> None:
     viewer = await create_user(client, "viewer@example.com")
 
     response = await client.get(f"{API}/users", params={"cursor": cursor}, headers=viewer.headers)
 
-    assert_error(response, 422)
-    assert response.json()["error"]["code"] in {"invalid_cursor", "validation_error"}
+    assert_error(response, 400, "invalid_cursor")
 
 
 async def test_listing_with_too_long_search_is_422(client: httpx.AsyncClient) -> None:
@@ -656,3 +655,45 @@ async def test_names_may_contain_zero_width_joiners(client: httpx.AsyncClient) -
         f"{API}/users/me", headers=user.headers, json={"first_name": "evil\u202egnp.exe"}
     )
     assert_error(bidi, 422, "validation_error")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("\u3164", id="hangul-filler"),
+        pytest.param("\u2800", id="braille-blank"),
+        pytest.param("\u115f", id="hangul-choseong-filler"),
+        pytest.param("\u0301", id="lone-combining-acute"),
+        pytest.param("\u3164\u3164", id="two-hangul-fillers"),
+        pytest.param(" \u3164 ", id="filler-between-spaces"),
+    ],
+)
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+async def test_patch_me_refuses_names_that_render_as_nothing(
+    client: httpx.AsyncClient, field: str, name: str
+) -> None:
+    user = await create_user(client, "ada@example.com", first_name="Ada", last_name="Lovelace")
+    before = await snapshot(user.id)
+
+    response = await patch_me(client, user, {field: name})
+
+    assert_error(response, 422, "validation_error")
+    assert [d["loc"] for d in response.json()["error"]["details"]] == [["body", field]]
+    assert await snapshot(user.id) == before
+    assert await outbox_rows("user_updated") == []
+
+
+async def test_patch_me_keeps_persian_names_with_a_zero_width_non_joiner(
+    client: httpx.AsyncClient,
+) -> None:
+    user = await create_user(client, "persian@example.com")
+    name = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # "می‌خواهم"
+
+    response = await patch_me(client, user, {"first_name": name, "last_name": "Mehr\u200dnaz"})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["first_name"] == name
+    stored = await User.get(id=user.id)
+    assert (stored.first_name, stored.last_name) == (name, "Mehr\u200dnaz")
+    [event] = await outbox_rows("user_updated")
+    assert sorted(event.data["changed"]) == ["first_name", "last_name"]

@@ -28,11 +28,20 @@ more specific reason: RACISM, NUDITY, RULES_VIOLATION, OFFENSIVE_CONTENT, SPAM):
 
 Nothing is random: the same text and settings always give the same result. Scores are rounded
 to 4 decimals before the decision, so what is stored is exactly what was decided on.
+
+The whole analysis runs off the event loop (the blocklist and the spam rules in the
+``analysis`` threads, the model in the scorer's), within a time budget
+(``analysis_budget_seconds``). Every rule runs in linear time, so the budget is a safety net,
+not the rule: a text it does not cover goes to review (REVIEW, no reason, ``budget_exceeded``
+in the details) rather than holding the consumer, and a moderator decides.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -42,6 +51,14 @@ from moderation_service.analysis.profanity import BatchingScorer, ProfanityModel
 from moderation_service.analysis.spam import SpamResult, load_phrases, spam_rules
 from moderation_service.analysis.text import deobfuscated, model_segments
 from moderation_service.core.vocabulary import REASON_PRECEDENCE, Reason
+
+logger = logging.getLogger("moderation_service.analysis")
+
+DEFAULT_BUDGET_SECONDS = 2.0
+# The blocklist and the spam rules of every analysis in the process run here: off the event
+# loop, and on at most two threads, so texts that outlive their budget (their thread cannot be
+# stopped; it finishes and its result is dropped) never take more than two cores.
+_RULES_EXECUTOR = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
 
 
 class Decision(str, Enum):
@@ -70,6 +87,8 @@ class Analysis:
     blocklist_hits: tuple[BlocklistHit, ...] = ()
     spam_rules: dict[str, float] = field(default_factory=dict)
     model: str = ""
+    # The analysis did not finish within its time budget: sent to review unjudged.
+    budget_exceeded: bool = False
 
     @property
     def scores(self) -> dict[str, float]:
@@ -77,7 +96,7 @@ class Analysis:
 
     def details(self) -> dict[str, Any]:
         """What fired, as JSON (stored with the case and shown to moderators)."""
-        return {
+        details: dict[str, Any] = {
             "context": self.context,
             "blocklist_hits": [
                 {"term": h.term, "reason": h.reason.value, "weight": h.weight}
@@ -85,6 +104,9 @@ class Analysis:
             ],
             "spam_rules": dict(self.spam_rules),
         }
+        if self.budget_exceeded:
+            details["budget_exceeded"] = True
+        return details
 
 
 def analysed_text(title: str | None, content: str) -> str:
@@ -146,6 +168,21 @@ def decide(
     )
 
 
+def over_budget(*, thresholds: Thresholds, model: str) -> Analysis:
+    """The analysis of a text that did not finish in time: REVIEW, scored at the review
+    threshold (a case the analysis is unsure about), nothing measured, no reason."""
+    return Analysis(
+        decision=Decision.REVIEW,
+        reason=None,
+        score=thresholds.review,
+        offensive=0.0,
+        spam=0.0,
+        blocklist=0.0,
+        model=model,
+        budget_exceeded=True,
+    )
+
+
 class Analyzer:
     def __init__(
         self,
@@ -154,11 +191,13 @@ class Analyzer:
         blocklist: Blocklist,
         thresholds: Thresholds,
         phrases: Blocklist | None = None,
+        budget_seconds: float = DEFAULT_BUDGET_SECONDS,
     ) -> None:
         self.model = model
         self.blocklist = blocklist
         self.phrases = phrases if phrases is not None else load_phrases()
         self.thresholds = thresholds
+        self.budget_seconds = budget_seconds
         self.scorer = BatchingScorer(model)
 
     def _prepare(self, text: str) -> tuple[list[str], BlocklistScan]:
@@ -194,13 +233,34 @@ class Analyzer:
 
     async def prime(self, texts: Sequence[str]) -> None:
         """Score the model inputs of many texts in one call, ahead of their ``analyze``."""
-        await self.scorer.prime([piece for text in texts for piece in self._prepare(text)[0]])
+
+        def pieces() -> list[str]:
+            return [piece for text in texts for piece in self._prepare(text)[0]]
+
+        loop = asyncio.get_running_loop()
+        await self.scorer.prime(await loop.run_in_executor(_RULES_EXECUTOR, pieces))
 
     async def analyze(self, text: str, *, duplicates: int = 0) -> Analysis:
-        """Analyse one text; the model runs in a worker thread, batched with concurrent calls."""
-        inputs, scan = self._prepare(text)
+        """Analyse one text off the event loop, within ``budget_seconds``; a text that takes
+        longer is sent to review (``over_budget``) instead."""
+        try:
+            return await asyncio.wait_for(self._analyze(text, duplicates), self.budget_seconds)
+        except TimeoutError:
+            logger.warning(
+                "analysis over its time budget; sent to review",
+                extra={"budget_seconds": self.budget_seconds, "chars": len(text)},
+            )
+            return over_budget(thresholds=self.thresholds, model=self.model.label)
+
+    async def _analyze(self, text: str, duplicates: int) -> Analysis:
+        # The rules in the analysis threads, the model in the scorer's thread, batched with
+        # concurrent calls; the event loop only waits.
+        loop = asyncio.get_running_loop()
+        inputs, scan = await loop.run_in_executor(_RULES_EXECUTOR, self._prepare, text)
         probabilities = await self.scorer.score(inputs)
-        return self._combine(text, scan, probabilities, duplicates)
+        return await loop.run_in_executor(
+            _RULES_EXECUTOR, self._combine, text, scan, probabilities, duplicates
+        )
 
     def analyze_many(self, texts: Sequence[str]) -> list[Analysis]:
         """Analyse many texts with one model call (blocking: for the evaluation and benchmark)."""

@@ -70,6 +70,10 @@ class Blocklist:
                 _keep_stronger(self._squeezed, squeeze_token(tokens[0]), entry)
             else:
                 self._multi.setdefault(tokens[0], []).append(entry)
+        # The longest single-word terms, plain and squeezed: spelled-out letters longer than
+        # both cannot be a term.
+        self._longest_single = max(map(len, self._single), default=0)
+        self._longest_squeezed = max(map(len, self._squeezed), default=0)
 
     def __len__(self) -> int:
         return len(self._single) + sum(len(v) for v in self._multi.values())
@@ -113,7 +117,11 @@ class Blocklist:
                     yield candidate, i, i + n
         yield from self._spelled_out(tokens)
 
-    def _single_word(self, token: str) -> _Entry | None:
+    def _single_word(
+        self, token: str, *, stretched: bool | None = None, squeezed: str | None = None
+    ) -> _Entry | None:
+        """The term ``token`` is, as is, plural or stretched; ``stretched`` and ``squeezed``
+        are ``has_stretch(token)`` and ``squeeze(token)`` when the caller knows them."""
         entry = self._single.get(token)
         if entry is not None:
             return entry
@@ -122,8 +130,8 @@ class Blocklist:
                 entry = self._single.get(token[: -len(ending)])
                 if entry is not None:
                     return entry
-        if has_stretch(token):
-            return self._squeezed.get(squeeze_token(token))
+        if has_stretch(token) if stretched is None else stretched:
+            return self._squeezed.get(squeeze_token(token) if squeezed is None else squeezed)
         return None
 
     def _spelled_out(self, tokens: list[str]) -> Iterator[tuple[_Entry, int, int]]:
@@ -133,12 +141,38 @@ class Blocklist:
                 continue
             run = tokens[run_start:i]
             if len(run) >= 3:
-                for a in range(len(run)):
-                    for b in range(a + 3, len(run) + 1):
-                        entry = self._single_word("".join(run[a:b]))
-                        if entry is not None:
-                            yield entry, run_start + a, run_start + b
+                for a in range(len(run) - 2):
+                    for entry, b in self._spelled_from(run, a):
+                        yield entry, run_start + a, run_start + b
             run_start = i if len(token) == 1 else i + 1
+
+    def _spelled_from(self, run: list[str], a: int) -> Iterator[tuple[_Entry, int]]:
+        """(term, end) for every ``run[a:end]`` (3 letters or more) that spells a single-word
+        term as ``_single_word`` reads it. The joined letters grow one at a time with their
+        squeezed form and whether they stretch a letter, so no string is built or scanned twice;
+        the search stops once the letters are longer than any term could be (a term, plus a
+        plural ending, or squeezed), so a run of letters costs a few dictionary look-ups each."""
+        joined = squeezed = ""
+        repeat = 0  # how many times the last letter repeats at the end
+        stretched = False
+        plain_limit = self._longest_single + max(map(len, _PLURALS))
+        for b in range(a, len(run)):
+            letter = run[b]
+            repeat = repeat + 1 if joined and joined[-1] == letter else 1
+            stretched = stretched or repeat >= 3
+            joined += letter
+            if repeat == 1:
+                squeezed += letter
+            if len(joined) > plain_limit and len(squeezed) > self._longest_squeezed:
+                return  # both only grow: no longer run matches either
+            if len(joined) < 3:
+                continue
+            if len(joined) <= plain_limit:
+                entry = self._single_word(joined, stretched=stretched, squeezed=squeezed)
+            else:  # too long for a term as is or plural: only squeezed can match
+                entry = self._squeezed.get(squeezed) if stretched else None
+            if entry is not None:
+                yield entry, b + 1
 
 
 def _keep_stronger(index: dict[str, _Entry], key: str, entry: _Entry) -> None:

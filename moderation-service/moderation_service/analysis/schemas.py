@@ -10,6 +10,9 @@ MAX_TEXT = 10_000
 
 
 class AnalyzeRequest(RequestModel):
+    # Not a free-text field like the notes (chassis.text): it is never stored or shown, and
+    # moderators try on purpose the disguises content may carry (zero-width characters, look-
+    # alike letters, bidi overrides), to see what the analysis makes of them.
     text: str = Field(min_length=1, max_length=MAX_TEXT)
 
 
@@ -35,6 +38,10 @@ class AnalysisRead(BaseModel):
     blocklist_hits: list[BlocklistHitRead]
     spam_rules: dict[str, float]
     model: str
+    budget_exceeded: bool = Field(
+        description="The analysis did not finish within its time budget: content like this "
+        "goes to review, unjudged"
+    )
     thresholds: ThresholdsRead
 
     @classmethod
@@ -50,6 +57,7 @@ class AnalysisRead(BaseModel):
             ],
             spam_rules=analysis.spam_rules,
             model=analysis.model,
+            budget_exceeded=analysis.budget_exceeded,
             thresholds=ThresholdsRead(
                 review=thresholds.review,
                 removal=thresholds.removal,

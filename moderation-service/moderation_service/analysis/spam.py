@@ -36,29 +36,40 @@ from moderation_service.core.vocabulary import Reason
 
 PHRASES_FILE = "spam_phrases.tsv"
 
-_URL = re.compile(
-    r"(?:https?://|www\.)\S+"
-    r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|ly|xyz|biz|info|co|me|shop|top"
-    r"|click|link|site|online|store|app|gg|tk|ru|cn)\b(?:/\S*)?",
+# Every pattern below runs in time linear in the text (README, "Linear-time rules"): no
+# quantified group can match the same characters in two ways, and where a later token could make
+# the engine give characters back, the quantifier is possessive (``*+``, ``++``), so it never
+# does. Links are found by scanning host-like runs once (``find_links``) instead of one pattern
+# whose nested repetition backtracked quadratically on texts like "a.a.a.a...".
+_URL_START = re.compile(r"(?:https?://|www\.)\S++", re.IGNORECASE)
+# A run of dot-separated labels, taken whole: whether it is a link is decided in Python.
+_HOST = re.compile(r"\b[a-z0-9][a-z0-9-]*+(?:\.[a-z0-9-]++)*+", re.IGNORECASE)
+_TLD = re.compile(
+    r"com|net|org|io|ly|xyz|biz|info|co|me|shop|top|click|link|site|online|store|app|gg|tk|ru|cn",
     re.IGNORECASE,
 )
+_PATH = re.compile(r"/\S*+")
+_WORD_CHAR = re.compile(r"\w")
 _SHORTENER = re.compile(
     r"\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|ow\.ly|is\.gd|cutt\.ly|rb\.gy|shorturl\.at|"
     r"tiny\.cc|rebrand\.ly)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
-    r"(?:[$€£]\s?\d[\d,.]*\s?k?\s*(?:/|per|a|an|every)\s*(?:hour|hr|day|week|wk|month|mo)\b)"
-    r"|(?:\b(?:earn|make|making|win|get|paid)\s+(?:up\s+to\s+)?[$€£]\s?\d)"
-    r"|(?:[$€£]\s?\d[\d,.]*\s?k?\s+(?:daily|weekly|monthly)\b)",
+    r"(?:[$€£]\s?\d[\d,.]*+\s?k?\s*+(?:/|per|a|an|every)\s*+(?:hour|hr|day|week|wk|month|mo)\b)"
+    r"|(?:\b(?:earn|make|making|win|get|paid)\s++(?:up\s++to\s++)?[$€£]\s?\d)"
+    r"|(?:[$€£]\s?\d[\d,.]*+\s?k?\s++(?:daily|weekly|monthly)\b)",
     re.IGNORECASE,
 )
 _CHEAP_DOMAIN = re.compile(
-    r"\.(?:xyz|top|shop|store|click|biz|tk|gg|ru|info|online|site|link)\b(?:/\S*)?", re.IGNORECASE
+    r"\.(?:xyz|top|shop|store|click|biz|tk|gg|ru|info|online|site|link)\b(?:/\S*+)?",
+    re.IGNORECASE,
 )
-_DISCOUNT = re.compile(r"\b\d{1,3}\s?%\s?off\b|\bbuy\s+\d+\s+get\s+\d+", re.IGNORECASE)
+_DISCOUNT = re.compile(r"\b\d{1,3}\s?%\s?off\b|\bbuy\s++\d++\s++get\s++\d+", re.IGNORECASE)
 _EXCLAMATIONS = re.compile(r"!{3,}")
-_PHONE = re.compile(r"(?<!\d)\+?\d[\d\s().-]{8,}\d(?!\d)")
+# Digits with separators between them, up to the last digit; 10 characters at least.
+_PHONE = re.compile(r"(?<!\d)\+?\d(?:[\s().-]*+\d)*+")
+_PHONE_MIN_CHARS = 10
 _RUN = re.compile(r"(\S)\1{5,}")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -105,7 +116,7 @@ def spam_rules(
     rules: dict[str, float] = {}
     words = text.split()
 
-    links = _URL.findall(text)
+    links = find_links(text)
     if links:
         score = {1: 0.25, 2: 0.4}.get(len(links), 0.6)
         if words and len(links) / len(words) >= 0.3:
@@ -125,7 +136,10 @@ def spam_rules(
         rules["discount"] = 0.3
     if _EXCLAMATIONS.search(text):
         rules["exclamations"] = 0.15
-    if any(sum(ch.isdigit() for ch in m.group(0)) >= 9 for m in _PHONE.finditer(text)):
+    if any(
+        len(m.group(0)) >= _PHONE_MIN_CHARS and sum(ch.isdigit() for ch in m.group(0)) >= 9
+        for m in _PHONE.finditer(text)
+    ):
         rules["phone"] = 0.25
 
     longest_run = max((len(m.group(0)) for m in _RUN.finditer(text)), default=0)
@@ -148,6 +162,63 @@ def spam_rules(
 
     rules = {name: round(score, 4) for name, score in rules.items()}
     return SpamResult(score=round(noisy_or(list(rules.values())), 4), rules=rules)
+
+
+def _host_link(text: str, host: re.Match[str]) -> tuple[int, int] | None:
+    """Where the host-like run ``host`` holds a link: from its start to the last label (not the
+    first) that is a listed top-level domain, or the part of a label before a hyphen that is
+    one ("example.com", "bbc.co" of "bbc.co.uk", "shop.example.xyz/deal"); None otherwise."""
+    labels = host.group(0).split(".")
+    run_end = host.end()
+    after = text[run_end : run_end + 1]
+    end = run_end
+    for index in range(len(labels) - 1, 0, -1):
+        label = labels[index]
+        tld = label.split("-", 1)[0]
+        if _TLD.fullmatch(tld):
+            tld_end = end - len(label) + len(tld)
+            # The domain must end a word: "example.comet" is not a link.
+            if tld_end < run_end or not _WORD_CHAR.match(after):
+                if tld_end == run_end and after == "/":
+                    path = _PATH.match(text, run_end)
+                    assert path is not None
+                    return host.start(), path.end()
+                return host.start(), tld_end
+        end -= len(label) + 1
+    return None
+
+
+def find_links(text: str) -> list[str]:
+    """URLs ("http://...", "www....") and bare domains ("example.com/path"), left to right,
+    in one pass: each host-like run is read once, whatever its length."""
+    links: list[str] = []
+    pos = 0
+    # The next URL and the next bare domain at or after ``pos``; each search starts where the
+    # text was not read yet, and once a search finds nothing it is not run again.
+    url = _URL_START.search(text)
+    domain: tuple[int, int] | None = None
+    hosts = _HOST.finditer(text)
+    while True:
+        if url is not None and url.start() < pos:
+            url = _URL_START.search(text, pos)
+        if domain is not None and domain[0] < pos:
+            domain = None
+        while domain is None:
+            host = next(hosts, None)
+            if host is None:
+                break
+            if host.start() >= pos:
+                domain = _host_link(text, host)
+        if url is None and domain is None:
+            return links
+        # The leftmost match wins; a URL on a tie.
+        if url is not None and (domain is None or url.start() <= domain[0]):
+            links.append(url.group(0))
+            pos = url.end()
+        else:
+            assert domain is not None
+            links.append(text[domain[0] : domain[1]])
+            pos = domain[1]
 
 
 def _repeated_words(text: str) -> bool:

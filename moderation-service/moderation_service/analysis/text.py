@@ -35,11 +35,15 @@ _LEET_COMMON = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$":
 LEET_AS_I = str.maketrans({**_LEET_COMMON, "1": "i", "|": "l"})
 LEET_AS_L = str.maketrans({**_LEET_COMMON, "1": "l", "|": "l"})
 
-_TOKEN = re.compile(r"[^\W_]+")
+# Linear time, whatever the text: single classes or alternatives of disjoint classes, each
+# repetition possessive, so the engine never tries a second way to split the same characters.
+_TOKEN = re.compile(r"[^\W_]++")
 # A raw token may carry leetspeak symbols: "sh!t", "$lur", "a$$".
-_RAW_TOKEN = re.compile(r"(?:[^\W_]|[@$!|])+")
-_WHITESPACE = re.compile(r"\s+")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n+")
+_RAW_TOKEN = re.compile(r"(?:[^\W_]|[@$!|])++")
+_WHITESPACE = re.compile(r"\s++")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s++|\n++")
+_REPEATS = re.compile(r"(.)\1++")
+_STRETCH = re.compile(r"(.)\1\1")
 
 
 def fold(text: str) -> str:
@@ -104,12 +108,12 @@ def canonical_term(term: str) -> tuple[str, ...]:
 
 def squeeze(token: str) -> str:
     """Runs of one repeated character collapsed to one: "fuuuuck" -> "fuck"."""
-    return re.sub(r"(.)\1+", r"\1", token)
+    return _REPEATS.sub(r"\1", token)
 
 
 def has_stretch(token: str) -> bool:
     """A character repeated three or more times in a row: a stretched word."""
-    return re.search(r"(.)\1\1", token) is not None
+    return _STRETCH.search(token) is not None
 
 
 def model_segments(text: str, *, max_chars: int = 160) -> list[str]:

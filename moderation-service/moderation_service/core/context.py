@@ -43,6 +43,7 @@ def build_analyzer(settings: ModerationSettings, model: ProfanityModel | None = 
         model=model or ProfanityModel(),
         blocklist=Blocklist.bundled(settings.blocklist_extra),
         thresholds=thresholds_from(settings),
+        budget_seconds=settings.analysis_budget_seconds,
     )
 
 

@@ -11,6 +11,15 @@ class ContentType(str, Enum):
     COMMENT = "COMMENT"
 
 
+class PostStatus(str, Enum):
+    """A post's status at the post service (``post_created`` / ``post_updated``): only a
+    POSTED post is visible to anyone but its author."""
+
+    DRAFT = "DRAFT"
+    POSTED = "POSTED"
+    ARCHIVED = "ARCHIVED"
+
+
 class Reason(str, Enum):
     """Why content is flagged: the seed's four reasons plus SPAM (``contracts/events``)."""
 

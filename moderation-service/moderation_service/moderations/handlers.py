@@ -18,7 +18,7 @@ from chassis.tokens import token_eviction_handler
 from moderation_service.analysis.analyzer import analysed_text
 from moderation_service.core import events
 from moderation_service.core.context import ModerationContext, context_of
-from moderation_service.core.vocabulary import ContentType
+from moderation_service.core.vocabulary import ContentType, PostStatus
 from moderation_service.moderations import service
 
 # Fields the post service may add later are ignored, not an error.
@@ -31,6 +31,7 @@ class PostCreated(BaseModel):
     author_id: uuid.UUID
     title: str | None
     content: str
+    status: PostStatus
     updated_at: datetime
 
 
@@ -127,6 +128,7 @@ async def on_post_created(ctx: ModerationContext, event: Envelope) -> None:
         title=post.title,
         content=post.content,
         version_at=post.updated_at,
+        post_status=post.status,
     )
 
 
@@ -134,8 +136,9 @@ async def on_post_updated(ctx: ModerationContext, event: Envelope) -> None:
     post = PostUpdated.model_validate(event.data)
     # Analysed when its text changed, or when this is the first we hear of the post (its
     # post_created is late); any status is analysed, so a draft is judged before it is posted.
-    if TEXT_FIELDS.isdisjoint(post.changed) and await service.is_known(
-        ContentType.POST, post.post_id
+    # A change of status alone only updates who may see the post.
+    if TEXT_FIELDS.isdisjoint(post.changed) and await service.update_post_status(
+        post.post_id, status=post.status, at=post.updated_at
     ):
         return
     await service.analyse_content(
@@ -147,6 +150,7 @@ async def on_post_updated(ctx: ModerationContext, event: Envelope) -> None:
         title=post.title,
         content=post.content,
         version_at=post.updated_at,
+        post_status=post.status,
     )
 
 

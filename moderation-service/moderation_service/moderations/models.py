@@ -7,7 +7,7 @@ from tortoise.indexes import Index
 from tortoise.models import Model
 
 from moderation_service.analysis.analyzer import Decision
-from moderation_service.core.vocabulary import ContentType, Reason
+from moderation_service.core.vocabulary import ContentType, PostStatus, Reason
 
 
 class ModerationStatus(str, Enum):
@@ -57,6 +57,12 @@ class Moderation(Model):
     content: str | None = fields.TextField(null=True)
     # The owner service's timestamp of the analysed version: older versions are ignored.
     version_at = fields.DatetimeField()
+    # A post's status at the post service, with the `updated_at` of the event that told us
+    # (an older event does not undo it): who may see, and so report, the post and its comments.
+    # Null for comments, and for posts analysed before the column existed (seen by nobody but
+    # their author until their next post_updated).
+    post_status: PostStatus | None = fields.CharEnumField(PostStatus, max_length=10, null=True)  # type: ignore[assignment]
+    post_status_at = fields.DatetimeField(null=True)
 
     # The latest analysis.
     offensive_score = fields.FloatField()

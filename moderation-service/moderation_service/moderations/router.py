@@ -33,7 +33,7 @@ router = APIRouter(tags=["moderations"])
 REPORTS_SHOWN = 50
 
 
-@router.get("/moderations", responses=error_responses(401, 403, 422, 503))
+@router.get("/moderations", responses=error_responses(400, 401, 403, 422, 503))
 async def list_moderations(
     moderator: Moderator,
     page: Pagination,

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from datetime import datetime
 from typing import Annotated, Any
@@ -8,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, Field
 
 from chassis.schemas import RequestModel
+from chassis.text import multiline_text
 from moderation_service.analysis.analyzer import Decision
 from moderation_service.core.vocabulary import ContentType, Reason
 from moderation_service.moderations.models import (
@@ -23,17 +23,9 @@ from moderation_service.moderations.models import (
 EXCERPT_CHARS = 200
 
 
-def _clean_note(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be blank")
-    for ch in value:
-        if ch not in "\n\t" and unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
-            raise ValueError("must not contain control characters")
-    return value
-
-
-Note = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_clean_note)]
+# Every free-text field of the service's requests (moderators' notes, appeals, reports): the
+# platform's one rule for typed text (no control, bidi or zero-width characters; see chassis.text).
+Note = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(multiline_text)]
 
 
 class ModerationApprove(RequestModel):

@@ -24,7 +24,6 @@ and is PENDING_REVIEW or APPROVED with reports nobody has looked at yet.
 from __future__ import annotations
 
 import logging
-import math
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,13 +31,13 @@ from typing import Any
 from tortoise.expressions import Q, RawSQL
 from tortoise.queryset import QuerySet
 
-from chassis.errors import Conflict, NotFound, Unprocessable
+from chassis.errors import Conflict, NotFound
 from chassis.pagination import PageParams, decode_cursor, encode_cursor
 from moderation_service.analysis.analyzer import Analysis, Decision, analysed_text
 from moderation_service.analysis.text import fingerprint, fingerprint_length
 from moderation_service.core import events
 from moderation_service.core.context import ModerationContext
-from moderation_service.core.vocabulary import ContentType, Reason
+from moderation_service.core.vocabulary import ContentType, PostStatus, Reason
 from moderation_service.moderations.models import (
     ActionType,
     ActorType,
@@ -128,6 +127,12 @@ def _analysis_data(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def _analysis_note(analysis: Analysis) -> str | None:
+    if analysis.budget_exceeded:
+        return "The analysis did not finish within its time budget; a moderator decides."
+    return None
+
+
 def _apply_analysis(moderation: Moderation, analysis: Analysis) -> None:
     moderation.offensive_score = analysis.offensive
     moderation.spam_score = analysis.spam
@@ -154,8 +159,50 @@ async def get_for_update(moderation_id: uuid.UUID) -> Moderation:
     return moderation
 
 
-async def is_known(content_type: ContentType, content_id: uuid.UUID) -> bool:
-    return await Moderation.exists(content_type=content_type, content_id=content_id)
+# --- who may see the content -------------------------------------------------------------
+
+
+def _set_post_status(moderation: Moderation, status: PostStatus | None, *, at: datetime) -> bool:
+    """Take a post's status from an event of the post service's time ``at`` (its
+    ``updated_at``), unless an event as recent told us already; whether it was taken."""
+    if status is None:
+        return False
+    if moderation.post_status_at is not None and at <= moderation.post_status_at:
+        return False
+    moderation.post_status, moderation.post_status_at = status, at
+    return True
+
+
+async def update_post_status(post_id: uuid.UUID, *, status: PostStatus, at: datetime) -> bool:
+    """A ``post_updated`` that changed no text: only the post's status may have changed.
+    Returns whether the post has a case (without one, the event is the first we hear of it)."""
+    moderation = await _lock(ContentType.POST, post_id)
+    if moderation is None:
+        return False
+    if _set_post_status(moderation, status, at=at):
+        await moderation.save(update_fields=["post_status", "post_status_at", "updated_at"])
+    return True
+
+
+def _sees_post(post: Moderation, user_id: str) -> bool:
+    # The post service's rule: a POSTED post is visible to everyone signed in; a DRAFT or an
+    # ARCHIVED one (or one whose status we never learnt) only to its author.
+    return post.post_status == PostStatus.POSTED or str(post.author_id) == user_id
+
+
+async def can_see(moderation: Moderation, user_id: str) -> bool:
+    """Whether ``user_id`` can see the content of the case (assumed not deleted): a post as the
+    post service shows it, a comment when its post is visible to them."""
+    if moderation.content_type == ContentType.POST:
+        return _sees_post(moderation, user_id)
+    post = await Moderation.get_or_none(
+        content_type=ContentType.POST, content_id=moderation.post_id
+    )
+    if post is None:
+        # A comment is only ever written on a POSTED post (post_comment_created), and we have
+        # heard nothing of the post since.
+        return True
+    return post.content_deleted_at is None and _sees_post(post, user_id)
 
 
 # --- analysis ------------------------------------------------------------------------------
@@ -212,11 +259,14 @@ async def analyse_content(
     title: str | None,
     content: str,
     version_at: datetime,
+    post_status: PostStatus | None = None,
 ) -> Moderation | None:
-    """Analyse a new or edited post or comment and act on the decision.
+    """Analyse a new or edited post or comment and act on the decision; a post's event also
+    brings its status (``post_status``, None for comments).
 
     Returns None when the content is already gone (a deletion that arrived first wins) and the
-    unchanged case when this version is not newer than the one analysed.
+    case, unchanged but for a newer status, when this version is not newer than the one
+    analysed.
     """
     gone = Q(content_type=content_type, content_id=content_id)
     if post_id is not None:
@@ -229,7 +279,10 @@ async def analyse_content(
         or moderation.content_deleted_at is not None
         or moderation.status == ModerationStatus.DELETE_CONFIRMED
     ):
-        return moderation  # an older version, or content that is gone: nothing to judge
+        # An older version, or content that is gone: nothing to judge.
+        if _set_post_status(moderation, post_status, at=version_at):
+            await moderation.save(update_fields=["post_status", "post_status_at", "updated_at"])
+        return moderation
     now = ctx.now()
     text = analysed_text(title, content)
     copies = await _count_copies(
@@ -252,8 +305,10 @@ async def analyse_content(
             title=title,
             content=content,
             version_at=version_at,
+            post_status=post_status,
             now=now,
         )
+    _set_post_status(moderation, post_status, at=version_at)
     return await _reanalyse(ctx, moderation, analysis, title, content, version_at, now)
 
 
@@ -268,6 +323,7 @@ async def _open_case(
     title: str | None,
     content: str,
     version_at: datetime,
+    post_status: PostStatus | None,
     now: datetime,
 ) -> Moderation:
     moderation = Moderation(
@@ -279,6 +335,8 @@ async def _open_case(
         title=title,
         content=content,
         version_at=version_at,
+        post_status=post_status,
+        post_status_at=None if post_status is None else version_at,
         status=_STATUS_OF[analysis.decision],
         decided_at=now,
     )
@@ -291,6 +349,7 @@ async def _open_case(
         now=now,
         from_status=None,
         reason=analysis.reason,
+        note=_analysis_note(analysis),
         data=_analysis_data(analysis),
     )
     if moderation.status == ModerationStatus.DELETE_REQUESTED:
@@ -343,6 +402,7 @@ async def _reanalyse(
         now=now,
         from_status=previous,
         reason=analysis.reason,
+        note=_analysis_note(analysis),
         data=_analysis_data(analysis),
     )
     if status == ModerationStatus.DELETE_REQUESTED:
@@ -533,21 +593,14 @@ async def _priority_page(
 
 
 def _after_cursor(cursor: str) -> str:
-    appealed, reports, score, last_id = decode_cursor(cursor, length=4)
-    try:
-        if not isinstance(appealed, bool) or type(reports) is not int:
-            raise ValueError("wrong types")
-        if not -(2**31) <= reports < 2**31:
-            raise ValueError("out of range")
-        if type(score) not in (int, float) or not math.isfinite(score):
-            raise ValueError("not a finite score")
-        uuid_value = uuid.UUID(str(last_id))
-    except ValueError as exc:
-        raise Unprocessable("Invalid cursor", code="invalid_cursor") from exc
-    # Every value is type-checked above, so the literals below are safe to inline.
+    # The chassis returns exactly a bool, an int32, a finite float and a UUID (anything else is
+    # a 400 invalid_cursor), and each is rendered below in a form that cannot carry SQL: the
+    # literals are safe to inline.
+    appealed, reports, score, last_id = decode_cursor(cursor, ("bool", "int32", "float", "uuid"))
     return (
         '(("appealed", "report_count", "score", "id") < '
-        f"({str(appealed).lower()}, {reports}, {float(score)!r}::float8, '{uuid_value}'::uuid))"
+        f"({'true' if appealed else 'false'}, {int(reports)}, {float(score)!r}::float8, "
+        f"'{uuid.UUID(str(last_id))}'::uuid))"
     )
 
 

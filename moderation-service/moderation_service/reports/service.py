@@ -11,7 +11,7 @@ from chassis.errors import BadRequest, Conflict, NotFound
 from moderation_service.core.context import ModerationContext
 from moderation_service.core.vocabulary import ContentType, Reason
 from moderation_service.moderations.models import ActionType, Moderation, ModerationStatus
-from moderation_service.moderations.service import record, refresh_queue
+from moderation_service.moderations.service import can_see, record, refresh_queue
 from moderation_service.reports.models import Report
 
 
@@ -41,8 +41,14 @@ async def report_content(
         .select_for_update()
         .first()
     )
-    # Content we never saw, or that is gone, cannot be reported.
-    if moderation is None or moderation.content_deleted_at is not None:
+    # Content we never saw, that is gone, or that the reporter cannot see (another user's
+    # draft, say) cannot be reported, and all get the same answer: a report must not tell
+    # whether hidden content exists.
+    if (
+        moderation is None
+        or moderation.content_deleted_at is not None
+        or not await can_see(moderation, reporter_id)
+    ):
         raise NotFound("No such content")
     if str(moderation.author_id) == reporter_id:
         raise BadRequest("You cannot report your own content", code="own_content")

@@ -182,7 +182,20 @@ async def test_an_appeal_waits_for_a_pending_removal(
     assert (await Appeal.get(moderation_id=case.id)).status == "OPEN"
 
 
-@pytest.mark.parametrize("body", [{}, {"note": ""}, {"note": "x" * 2001}, {"note": "ok", "x": 1}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"note": ""},
+        {"note": "x" * 2001},
+        {"note": "ok", "x": 1},
+        {"note": "It was a \u202equote"},  # bidi override
+        {"note": "It was a\u200b quote"},  # zero-width space
+        {"note": "\u2066It was a quote\u2069"},  # isolate
+        {"note": "\ufeffIt was a quote"},  # byte order mark
+        {"note": "\u200d\u200c"},  # joiners alone show nothing
+    ],
+)
 async def test_an_appeal_needs_a_note(
     bus: Bus, client: httpx.AsyncClient, users: Users, body: dict
 ) -> None:
@@ -192,3 +205,16 @@ async def test_an_appeal_needs_a_note(
     )
     assert_error(response, 422)
     assert await Appeal.all().count() == 0
+    await case.refresh_from_db()
+    assert not case.appealed and not case.queued
+
+
+async def test_an_appeal_note_keeps_the_joiners_writing_needs(
+    bus: Bus, client: httpx.AsyncClient, users: Users
+) -> None:
+    case = await removed_post(bus, users)
+    note = "من فقط نقل‌قول کردم 👩‍💻"  # Persian with a ZWNJ, and a ZWJ emoji sequence
+    response = await appeal(client, users.alice, case.id, note)
+    assert response.status_code == 201, response.text
+    assert response.json()["note"] == note
+    assert (await Appeal.get(moderation_id=case.id)).note == note

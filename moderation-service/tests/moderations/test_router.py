@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 
 import httpx
@@ -127,9 +128,6 @@ async def test_keyset_pages_cover_every_case_once(client: httpx.AsyncClient, use
 @pytest.mark.parametrize(
     "query",
     [
-        "cursor=notacursor",
-        "cursor=WzEsMiwzXQ",  # [1,2,3]: wrong length
-        "cursor=WyJ4IiwxLDAuNSwiYWJjIl0",  # ["x",1,0.5,"abc"]: wrong types
         "limit=0",
         "limit=101",
         "status=LOST",
@@ -143,30 +141,70 @@ async def test_bad_queries_are_422(client: httpx.AsyncClient, users: Users, quer
     assert_error(response, 422)
 
 
+def _raw_cursor(json_text: str) -> str:
+    """A cursor made of any JSON text, as a client could forge it."""
+    return base64.urlsafe_b64encode(json_text.encode()).decode().rstrip("=")
+
+
+_ID = str(uuid.uuid4())
+
+
 @pytest.mark.parametrize(
-    "values",
+    "cursor",
     [
-        [True, 1, float("nan"), str(uuid.uuid4())],
-        [True, 1, float("inf"), str(uuid.uuid4())],
-        [True, 2**40, 0.5, str(uuid.uuid4())],
-        [1, 1, 0.5, str(uuid.uuid4())],
-        [True, True, 0.5, str(uuid.uuid4())],
-        [True, 1, "0.5", str(uuid.uuid4())],
-        [True, 1, 0.5, "x'; drop table moderation; --"],
-        [True, 1, 0.5, None],
+        # An integer beyond float range as the score (was a 500: OverflowError); the query
+        # parameter's 512 characters leave room for about 330 digits.
+        _raw_cursor(f'[true, 1, {10**310}, "{_ID}"]'),
+        _raw_cursor(f'[true, 1, {-(10**320)}, "{_ID}"]'),
+        _raw_cursor(f'[true, {10**40}, 0.5, "{_ID}"]'),
+        _raw_cursor(f'[true, {2**31}, 0.5, "{_ID}"]'),  # not an int32
+        _raw_cursor(f'[true, 1, 1e400, "{_ID}"]'),  # a float literal that overflows
+        _raw_cursor(f'[true, 1, -1e400, "{_ID}"]'),
+        _raw_cursor(f'[true, 1, NaN, "{_ID}"]'),
+        _raw_cursor(f'[true, 1, Infinity, "{_ID}"]'),
+        _raw_cursor(f'[1, 1, 0.5, "{_ID}"]'),  # wrong types
+        _raw_cursor(f'[true, true, 0.5, "{_ID}"]'),
+        _raw_cursor(f'[true, 1.0, 0.5, "{_ID}"]'),
+        _raw_cursor(f'[true, 1, "0.5", "{_ID}"]'),
+        _raw_cursor('[true, 1, 0.5, "x\'; drop table moderation; --"]'),
+        _raw_cursor("[true, 1, 0.5, null]"),
+        _raw_cursor(f'[true, 1, 0.5, ["{_ID}"]]'),  # nested lists
+        _raw_cursor(f'[[true], [1], [0.5], ["{_ID}"]]'),
+        _raw_cursor("[" * 180 + "]" * 180),
+        _raw_cursor("[1,2,3]"),  # wrong length
+        _raw_cursor(f'[true, 1, 0.5, "{_ID}", 4]'),
+        _raw_cursor("[]"),
+        _raw_cursor(f'{{"appealed": true, "id": "{_ID}"}}'),  # not a list
+        _raw_cursor('"just a string"'),
+        "notacursor",  # not base64 of JSON
+        "%%%%",
+        "WzEsMiwz",  # truncated JSON
+        base64.urlsafe_b64encode(b"\xff\xfe[1]").decode(),  # not UTF-8
     ],
 )
-async def test_forged_cursors_are_422(
-    client: httpx.AsyncClient, users: Users, values: list
-) -> None:
-    from chassis.pagination import encode_cursor
-
+async def test_forged_cursors_are_400(client: httpx.AsyncClient, users: Users, cursor: str) -> None:
+    assert len(cursor) <= 512  # within the parameter's length: it reaches the decoder
     await make_case()
     response = await client.get(
-        f"{API}/moderations?cursor={encode_cursor(values)}", headers=users.moderator.headers
+        f"{API}/moderations", params={"cursor": cursor}, headers=users.moderator.headers
     )
-    assert_error(response, 422, "invalid_cursor")
+    assert_error(response, 400, "invalid_cursor")
     assert await Moderation.all().count() == 1
+
+
+async def test_a_cursor_from_the_service_still_pages(
+    client: httpx.AsyncClient, users: Users
+) -> None:
+    """The typed cursor keeps every kind of value the queue sorts on, extreme ones included."""
+    from chassis.pagination import encode_cursor
+
+    low = await make_case(score=-1e-300, report_count=-(2**31))
+    cursor = encode_cursor([True, 2**31 - 1, 1.5e300, "ffffffff-ffff-ffff-ffff-ffffffffffff"])
+    page = await client.get(
+        f"{API}/moderations", params={"cursor": cursor}, headers=users.moderator.headers
+    )
+    assert page.status_code == 200, page.text
+    assert [i["id"] for i in page.json()["items"]] == [str(low.id)]
 
 
 # --- a case --------------------------------------------------------------------------------
@@ -259,10 +297,35 @@ async def test_removed_content_cannot_be_approved(
 async def test_approve_bodies_are_validated(client: httpx.AsyncClient, users: Users) -> None:
     case = await make_case()
     url = f"{API}/moderations/{case.id}/approve"
-    for body in ({"note": ""}, {"note": "x" * 2001}, {"note": "bell \u0007"}, {"other": 1}):
+    bodies = [
+        {"note": ""},
+        {"note": "x" * 2001},
+        {"note": "bell \u0007"},
+        {"other": 1},
+        {"note": "fine \u202eenif"},  # bidi override
+        {"note": "fine\u200b"},  # zero-width space
+        {"note": "\u2066fine\u2069"},  # isolate
+        {"note": "\ufefffine"},  # byte order mark
+    ]
+    for body in bodies:
         assert_error(await client.post(url, json=body, headers=users.moderator.headers), 422)
     await case.refresh_from_db()
     assert case.status == ModerationStatus.PENDING_REVIEW
+    assert not await ModerationAction.exists(moderation_id=case.id)
+
+
+async def test_remove_notes_refuse_invisible_characters(
+    client: httpx.AsyncClient, users: Users
+) -> None:
+    case = await make_case()
+    url = f"{API}/moderations/{case.id}/remove"
+    for note in ("harassment\u202e", "harass\u200bment", "\u2066harassment", "\ufeffharassment"):
+        body = {"reason": "RULES_VIOLATION", "note": note}
+        assert_error(await client.post(url, json=body, headers=users.moderator.headers), 422)
+    await case.refresh_from_db()
+    assert case.status == ModerationStatus.PENDING_REVIEW
+    assert not await ModerationAction.exists(moderation_id=case.id)
+    assert await outbox_rows("content_removal_requested") == []
 
 
 # --- remove --------------------------------------------------------------------------------
