@@ -255,6 +255,17 @@ def test_dockerfile_has_healthcheck_and_default_serve(path: Path) -> None:
     )
 
 
+SERVICE_DOCKERFILES = [p for p in dockerfiles() if p.parent.name.endswith("-service")]
+
+
+@pytest.mark.parametrize("path", SERVICE_DOCKERFILES, ids=_rel)
+def test_service_image_carries_the_event_contracts(path: Path) -> None:
+    """Services load their event types from contracts/ at start (chassis.contracts): the image
+    must have them at /app/contracts, the nearest contracts/ above the package."""
+    copies = [args for kw, args in dockerfile_instructions(path) if kw == "COPY"]
+    assert "contracts/ ./contracts/" in copies, f"{_rel(path)} does not COPY contracts/"
+
+
 # --------------------------------------------------------------------------- #
 # (e) redis is durable (AOF, fsync every second)
 # --------------------------------------------------------------------------- #
