@@ -40,3 +40,21 @@ def test_category_enums_follow_the_shared_vocabulary() -> None:
         )
         if categories is not None:
             assert categories["items"]["enum"] == vocabulary, path.name
+
+
+def test_reaction_enums_are_the_vocabulary_s_two_groups() -> None:
+    """Reaction types and their polarity are data: vocabulary.json's positive and negative
+    groups, together exactly the types every reaction event allows."""
+    groups = json.loads((CONTRACTS / "vocabulary.json").read_text())["reactions"]
+    positive, negative = set(groups["positive"]), set(groups["negative"])
+    assert positive and negative and not positive & negative
+    checked = 0
+    for path in SCHEMAS:
+        properties = json.loads(path.read_text())["properties"]["data"]["properties"]
+        for name in ("type", "reaction_type", "previous_type"):
+            if path.name.startswith("post_reaction_") and name in properties:
+                enum = properties[name].get("enum")
+                if enum is not None:
+                    assert set(enum) == positive | negative, (path.name, name)
+                    checked += 1
+    assert checked >= 3
