@@ -12,7 +12,6 @@ from chassis.settings import ServiceSettings
 class InteractionSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="INTERACTION_", extra="ignore")
 
-    service_name: str = "interaction"
     port: int = 8002
     database_url: str = "postgres://postgres@127.0.0.1:5432/social_interaction"
 

@@ -27,8 +27,8 @@ from chassis.clock import FrozenClock
 from chassis.events import EventConsumer
 from chassis.service import ServiceDefinition
 from chassis.testing import ContractValidator, EventBus, ServiceProcess, auth_service_process
-from interaction_service.core.context import InteractionContext, context_of
-from interaction_service.core.service import build_definition, handlers
+from interaction_service.core.context import InteractionContext
+from interaction_service.core.service import build_definition
 from interaction_service.settings import InteractionSettings
 
 os.environ.setdefault(
@@ -203,7 +203,8 @@ def contracts() -> ContractValidator:
 
 @pytest.fixture
 def ctx(app: FastAPI) -> InteractionContext:
-    return context_of(app.state.resources)
+    context: InteractionContext = app.state.resources.context
+    return context
 
 
 @pytest.fixture
@@ -222,11 +223,15 @@ Bus = EventBus
 
 @pytest_asyncio.fixture
 async def bus(
-    app: FastAPI, redis: Redis, contracts: ContractValidator, settings: InteractionSettings
+    app: FastAPI,
+    redis: Redis,
+    contracts: ContractValidator,
+    settings: InteractionSettings,
+    service_definition: ServiceDefinition,
 ) -> Bus:
-    consumer = EventConsumer(
-        redis, group="interaction", handlers=handlers(app.state.resources), block_ms=1
-    )
+    """The service's handlers as the chassis binds them (with its token eviction)."""
+    handlers = service_definition.bind_handlers(app.state.resources)
+    consumer = EventConsumer(redis, group="interaction", handlers=handlers, block_ms=1)
     await consumer.ensure_groups()
     return EventBus(
         redis, consumer, contracts, database_url=settings.database_url, producer="interaction"

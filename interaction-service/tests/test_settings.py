@@ -10,7 +10,6 @@ from interaction_service.settings import InteractionSettings
 def test_defaults() -> None:
     settings = InteractionSettings(_env_file=None)  # type: ignore[call-arg]
     assert settings.port == 8002
-    assert settings.service_name == "interaction"
     assert settings.post_url == "http://127.0.0.1:8001"
     assert 0 < settings.post_timeout_seconds <= 5
     assert settings.comments_per_user == (30, 60)

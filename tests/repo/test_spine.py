@@ -22,9 +22,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = sorted(p for p in ROOT.glob("*-service") if (p / "pyproject.toml").exists())
-EVENT_TYPES = {
-    json.loads(p.read_text())["title"] for p in (ROOT / "contracts" / "events").glob("*.json")
-}
+CONTRACTS = [json.loads(p.read_text()) for p in (ROOT / "contracts" / "events").glob("*.json")]
+
+
+def _enum_values(node: object) -> set[str]:
+    if isinstance(node, dict):
+        found = {v for v in node.get("enum", []) if isinstance(v, str)}
+        return found.union(*(_enum_values(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_enum_values(v) for v in node))
+    return set()
+
+
+# A contract may allow a field value spelled like an event type (a deletion's reason
+# "post_deleted"): that is the field's vocabulary, not an event name.
+FIELD_VALUES = set().union(*(_enum_values(c["properties"]["data"]) for c in CONTRACTS))
+EVENT_TYPES = {c["title"] for c in CONTRACTS} - FIELD_VALUES
 # The ORM's query and write methods, as called on a model class or a queryset/instance.
 ORM_CLASS_METHODS = {
     "filter", "exclude", "all", "get", "get_or_none", "create", "get_or_create",

@@ -50,7 +50,7 @@ async def create_comment(
     return (await _present([comment]))[0]
 
 
-@router.get("/posts/{post_id}/comments", responses=error_responses(401, 404, 422, 503))
+@router.get("/posts/{post_id}/comments", responses=error_responses(400, 401, 404, 422, 503))
 async def list_comments(post: VisiblePost, page: Pagination) -> Page[CommentRead]:
     """Top-level comments of a post, oldest first, each with its number of replies."""
     rows, cursor = await service.list_comments(post.id, page=page)
@@ -63,7 +63,7 @@ async def read_comment(comment_id: uuid.UUID, user: CurrentUser) -> CommentRead:
     return (await _present([await service.get_comment(comment_id)]))[0]
 
 
-@router.get("/comments/{comment_id}/replies", responses=error_responses(401, 404, 422, 503))
+@router.get("/comments/{comment_id}/replies", responses=error_responses(400, 401, 404, 422, 503))
 async def list_replies(
     comment_id: uuid.UUID, user: CurrentUser, page: Pagination
 ) -> Page[CommentRead]:

@@ -8,73 +8,47 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from redis.exceptions import RedisError
-from tortoise import connections
-from tortoise.expressions import F, Q
 
 from chassis.errors import Forbidden, NotFound
-from chassis.pagination import PageParams, keyset_page
+from chassis.pagination import PageParams
 from chassis.tokens import Identity
-from interaction_service.comments import nft
+from interaction_service.comments import nft, queries
 from interaction_service.comments.models import Comment, CommentNFT, DeletionReason
-from interaction_service.core import events
+from interaction_service.comments.rules import (
+    comment_event_data,
+    content_removed_data,
+    deleted_event_data,
+    deletion_reason,
+    iso,
+    replies_per_parent,
+    thread_root,
+)
 from interaction_service.core.context import InteractionContext
+from interaction_service.core.events import EVENTS, outbox
 from interaction_service.posts.models import Post
 from interaction_service.posts.service import (
     PostRef,
     get_visible_post,
+    known_post,
     lock_visible_post,
-    post_event_fields,
+    posts_by_id,
 )
-from interaction_service.users.service import display_names, hold_writer, refuse_silenced
+from interaction_service.users.service import (
+    display_names,
+    hold_writer,
+    identity_id,
+    refuse_silenced,
+)
 
-OLDEST_FIRST = ("created_at", "id")
 logger = logging.getLogger("interaction.comments")
 
 
 def comment_not_found() -> NotFound:
     return NotFound("Comment not found", code="comment_not_found")
-
-
-def _iso(value: datetime) -> str:
-    return value.isoformat()
-
-
-def comment_event_data(comment: Comment, post: Post | PostRef) -> dict[str, Any]:
-    """``post_comment_created`` / ``post_comment_updated`` data (the latter adds edited_at)."""
-    data: dict[str, Any] = {
-        "comment_id": str(comment.id),
-        **post_event_fields(post),
-        "author_id": str(comment.author_id),
-        "parent_id": str(comment.parent_id) if comment.parent_id else None,
-        "content": comment.content,
-        "created_at": _iso(comment.created_at),
-    }
-    if comment.edited_at is not None:
-        data["edited_at"] = _iso(comment.edited_at)
-    return data
-
-
-def _deleted_event_data(
-    comment_id: uuid.UUID,
-    post: Post,
-    *,
-    author_id: uuid.UUID,
-    parent_id: uuid.UUID | None,
-    reason: DeletionReason,
-) -> dict[str, Any]:
-    return {
-        "comment_id": str(comment_id),
-        **post_event_fields(post),
-        "author_id": str(author_id),
-        "parent_id": str(parent_id) if parent_id else None,
-        "reason": reason.value,
-    }
 
 
 async def _write_nft(comment: Comment, *, now: datetime, create: bool) -> None:
@@ -85,23 +59,12 @@ async def _write_nft(comment: Comment, *, now: datetime, create: bool) -> None:
         author_id=str(comment.author_id),
         parent_id=str(comment.parent_id) if comment.parent_id else None,
         content=comment.content,
-        created_at=_iso(comment.created_at),
-        edited_at=_iso(comment.edited_at) if comment.edited_at else None,
+        created_at=iso(comment.created_at),
+        edited_at=iso(comment.edited_at) if comment.edited_at else None,
     )
     cid, uri = nft.token_uri(metadata)
-    if create:
-        await CommentNFT.create(
-            comment_id=comment.id,
-            cid=cid,
-            token_uri=uri,
-            metadata=metadata,
-            created_at=now,
-            updated_at=now,
-        )
-    else:
-        await CommentNFT.filter(comment_id=comment.id).update(
-            cid=cid, token_uri=uri, metadata=metadata, updated_at=now
-        )
+    write = queries.insert_nft if create else queries.update_nft
+    await write(comment.id, cid=cid, token_uri=uri, metadata=metadata, now=now)
 
 
 async def _limit_comments(ctx: InteractionContext, user: Identity) -> None:
@@ -131,32 +94,27 @@ async def create_comment(
     locked = await lock_visible_post(post)
     root_id: uuid.UUID | None = None
     if parent_id is not None:
-        target = await Comment.filter(id=parent_id, post_id=locked.id).select_for_update().first()
+        target = await queries.lock_comment(parent_id, post_id=locked.id)
         if target is None or target.is_deleted:
             raise NotFound("No such comment on this post", code="parent_not_found")
-        root_id = target.parent_id or target.id
-        await Comment.filter(id=root_id).update(reply_count=F("reply_count") + 1)
+        root_id = thread_root(comment_id=target.id, parent_id=target.parent_id)
+        await queries.add_reply(root_id)
     now = ctx.now()
-    comment = await Comment.create(
-        id=uuid.uuid4(),
-        post_id=locked.id,
-        parent_id=root_id,
-        author_id=author_id,
-        content=content,
-        created_at=now,
+    comment = await queries.insert_comment(
+        post_id=locked.id, parent_id=root_id, author_id=author_id, content=content, created_at=now
     )
     await _write_nft(comment, now=now, create=True)
-    await events.outbox.add(events.POST_COMMENT_CREATED, comment_event_data(comment, locked))
+    await outbox.add(EVENTS.post_comment_created, comment_event_data(comment, locked))
     return comment
 
 
 async def _locked_comment(comment_id: uuid.UUID) -> tuple[Comment, Post]:
     """The live comment and its POSTED post, both held until commit (post first)."""
-    found = await Comment.get_or_none(id=comment_id)
+    found = await queries.get_comment(comment_id)
     if found is None:
         raise comment_not_found()
     post = await lock_visible_post(found.post_id)
-    comment = await Comment.filter(id=comment_id).select_for_update().first()
+    comment = await queries.lock_comment(comment_id)
     if comment is None or comment.is_deleted:
         raise comment_not_found()
     return comment, post
@@ -169,32 +127,17 @@ async def edit_comment(
     refuse_silenced(editor)
     await hold_writer(editor)
     comment, post = await _locked_comment(comment_id)
-    if str(comment.author_id) != editor.id:
+    if comment.author_id != identity_id(editor):
         raise Forbidden("Only the author may edit this comment", code="not_comment_author")
     if content is None or content == comment.content:
         return comment
     now = ctx.now()
     comment.content = content
     comment.edited_at = now
-    await comment.save(update_fields=["content", "edited_at"])
+    await queries.save_content(comment)
     await _write_nft(comment, now=now, create=False)
-    await events.outbox.add(events.POST_COMMENT_UPDATED, comment_event_data(comment, post))
+    await outbox.add(EVENTS.post_comment_updated, comment_event_data(comment, post))
     return comment
-
-
-def _deletion_reason(comment: Comment, post: Post, actor: Identity) -> DeletionReason:
-    if str(comment.author_id) == actor.id:
-        return DeletionReason.AUTHOR
-    if str(post.author_id) == actor.id:
-        return DeletionReason.POST_AUTHOR
-    if actor.role == "admin":
-        return DeletionReason.ADMIN
-    if actor.role == "moderator":
-        return DeletionReason.MODERATOR
-    raise Forbidden(
-        "Only the author, the post's author, a moderator or an admin may delete this comment",
-        code="not_allowed",
-    )
 
 
 async def _soft_delete(
@@ -204,15 +147,13 @@ async def _soft_delete(
     comment.content = None
     comment.deleted_at = now
     comment.deleted_reason = reason
-    await comment.save(update_fields=["content", "deleted_at", "deleted_reason"])
+    await queries.save_tombstone(comment)
     if comment.parent_id is not None:
-        await Comment.filter(id=comment.parent_id, reply_count__gt=0).update(
-            reply_count=F("reply_count") - 1
-        )
-    await CommentNFT.filter(comment_id=comment.id).delete()
-    await events.outbox.add(
-        events.POST_COMMENT_DELETED,
-        _deleted_event_data(
+        await queries.remove_reply(comment.parent_id)
+    await queries.delete_nfts([comment.id])
+    await outbox.add(
+        EVENTS.post_comment_deleted,
+        deleted_event_data(
             comment.id,
             post,
             author_id=comment.author_id,
@@ -227,45 +168,62 @@ async def delete_comment(
 ) -> DeletionReason:
     """Delete a comment: its author, the post's author, a moderator or an admin."""
     comment, post = await _locked_comment(comment_id)
-    reason = _deletion_reason(comment, post, actor)
+    reason = deletion_reason(
+        comment_author_id=comment.author_id,
+        post_author_id=post.author_id,
+        actor_id=identity_id(actor),
+        actor_role=actor.role,
+    )
+    if reason is None:
+        raise Forbidden(
+            "Only the author, the post's author, a moderator or an admin may delete this comment",
+            code="not_allowed",
+        )
     await _soft_delete(comment, post, reason=reason, now=ctx.now())
     return reason
 
 
 async def remove_by_moderation(
-    ctx: InteractionContext, *, comment_id: uuid.UUID
-) -> tuple[Comment | None, bool]:
-    """Delete a comment moderation asked to remove. Returns the comment (None if unknown here)
-    and whether this call removed it (False: it was already gone)."""
-    comment = await Comment.filter(id=comment_id).select_for_update().first()
-    if comment is None or comment.is_deleted:
-        return comment, False
-    post = await Post.get(id=comment.post_id)
-    await _soft_delete(comment, post, reason=DeletionReason.MODERATION, now=ctx.now())
-    return comment, True
+    ctx: InteractionContext,
+    *,
+    moderation_id: uuid.UUID,
+    comment_id: uuid.UUID,
+    author_id: uuid.UUID,
+    reason: str,
+) -> bool:
+    """Delete a comment moderation asked to remove and answer with ``content_removed`` (also
+    when it was already gone, or never known here). Returns whether this call removed it."""
+    comment = await queries.lock_comment(comment_id)
+    removed = comment is not None and not comment.is_deleted
+    if comment is not None and removed:
+        post = await known_post(comment.post_id)
+        await _soft_delete(comment, post, reason=DeletionReason.MODERATION, now=ctx.now())
+    # Written after the comment's own post_comment_deleted, in the same transaction. The
+    # comment's own author and post when it is known here, else the author moderation named.
+    await outbox.add(
+        EVENTS.content_removed,
+        content_removed_data(
+            moderation_id=moderation_id,
+            comment_id=comment_id,
+            author_id=comment.author_id if comment else author_id,
+            post_id=comment.post_id if comment else None,
+            reason=reason,
+            removed=removed,
+        ),
+    )
+    return removed
 
 
-async def remove_post_comments(post: Post) -> int:
-    """``post_deleted``: remove every comment of the post (rows, NFTs), one event per comment
-    that was still live. Returns how many live comments went."""
-    conn = connections.get("default")
-    # Replies first, then the top-level comments: both through the keyset indexes.
-    rows = await conn.execute_query_dict(
-        "DELETE FROM interaction_comment WHERE parent_id IN ("
-        "SELECT id FROM interaction_comment WHERE post_id = $1 AND parent_id IS NULL) "
-        "RETURNING id, author_id, parent_id, deleted_at",
-        [post.id],
-    )
-    rows += await conn.execute_query_dict(
-        "DELETE FROM interaction_comment WHERE post_id = $1 AND parent_id IS NULL "
-        "RETURNING id, author_id, parent_id, deleted_at",
-        [post.id],
-    )
+async def remove_post_comments(post_id: uuid.UUID) -> int:
+    """``post_deleted``: remove every comment of the (tombstoned) post, rows and NFTs, one
+    event per comment that was still live. Returns how many live comments went."""
+    post = await known_post(post_id)
+    rows = await queries.delete_post_comments(post.id)
     live = [row for row in rows if row["deleted_at"] is None]
     for row in live:
-        await events.outbox.add(
-            events.POST_COMMENT_DELETED,
-            _deleted_event_data(
+        await outbox.add(
+            EVENTS.post_comment_deleted,
+            deleted_event_data(
                 row["id"],
                 post,
                 author_id=row["author_id"],
@@ -279,33 +237,22 @@ async def remove_post_comments(post: Post) -> int:
 async def remove_user_comments(user_id: uuid.UUID, *, now: datetime) -> int:
     """``user_deleted``: every live comment of the user becomes a tombstone (replies by others
     keep their thread), one event each. Returns how many."""
-    conn = connections.get("default")
-    rows = await conn.execute_query_dict(
-        "UPDATE interaction_comment SET content = NULL, deleted_at = $2, deleted_reason = $3 "
-        "WHERE author_id = $1 AND deleted_at IS NULL RETURNING id, post_id, parent_id",
-        [user_id, now, DeletionReason.ACCOUNT_DELETED.value],
-    )
+    reason = DeletionReason.ACCOUNT_DELETED
+    rows = await queries.tombstone_author_comments(user_id, deleted_at=now, reason=reason)
     if not rows:
         return 0
-    replies_per_parent = Counter(row["parent_id"] for row in rows if row["parent_id"])
-    if replies_per_parent:
-        await conn.execute_query(
-            "UPDATE interaction_comment AS c "
-            "SET reply_count = GREATEST(c.reply_count - d.n, 0) "
-            "FROM unnest($1::uuid[], $2::int[]) AS d(id, n) WHERE c.id = d.id",
-            [list(replies_per_parent), list(replies_per_parent.values())],
-        )
-    await CommentNFT.filter(comment_id__in=[row["id"] for row in rows]).delete()
-    posts = {p.id: p for p in await Post.filter(id__in={row["post_id"] for row in rows})}
+    await queries.remove_replies(replies_per_parent(rows))
+    await queries.delete_nfts(row["id"] for row in rows)
+    posts = await posts_by_id({row["post_id"] for row in rows})
     for row in rows:
-        await events.outbox.add(
-            events.POST_COMMENT_DELETED,
-            _deleted_event_data(
+        await outbox.add(
+            EVENTS.post_comment_deleted,
+            deleted_event_data(
                 row["id"],
                 posts[row["post_id"]],
                 author_id=user_id,
                 parent_id=row["parent_id"],
-                reason=DeletionReason.ACCOUNT_DELETED,
+                reason=reason,
             ),
         )
     return len(rows)
@@ -316,7 +263,7 @@ async def remove_user_comments(user_id: uuid.UUID, *, now: datetime) -> int:
 
 async def get_comment(comment_id: uuid.UUID) -> Comment:
     """A comment (live or tombstone) of a POSTED post."""
-    comment = await Comment.get_or_none(id=comment_id)
+    comment = await queries.get_comment(comment_id)
     if comment is None:
         raise comment_not_found()
     await get_visible_post(comment.post_id)
@@ -328,10 +275,7 @@ async def list_comments(
 ) -> tuple[list[Comment], str | None]:
     """Top-level comments, oldest first; a deleted one stays as a tombstone while it has
     live replies."""
-    query = Comment.filter(post_id=post_id, parent_id__isnull=True).filter(
-        Q(deleted_at__isnull=True) | Q(reply_count__gt=0)
-    )
-    return await keyset_page(query, page, order_by=OLDEST_FIRST)
+    return await queries.page_top_level(post_id, page)
 
 
 async def list_replies(
@@ -339,13 +283,12 @@ async def list_replies(
 ) -> tuple[list[Comment], str | None]:
     """Live replies of a comment, oldest first (a reply has none: nesting is one level)."""
     await get_comment(comment_id)
-    query = Comment.filter(parent_id=comment_id, deleted_at__isnull=True)
-    return await keyset_page(query, page, order_by=OLDEST_FIRST)
+    return await queries.page_live_replies(comment_id, page)
 
 
 async def get_comment_nft(comment_id: uuid.UUID) -> CommentNFT:
     comment = await get_comment(comment_id)
-    record = await CommentNFT.get_or_none(comment_id=comment.id)
+    record = await queries.get_nft(comment.id)
     if record is None:  # a deleted comment's metadata (its content) is erased with it
         raise NotFound("This comment has no NFT record", code="nft_not_found")
     return record
@@ -357,9 +300,7 @@ async def describe(
     """What a page of comments shows besides its rows: authors' display names and which of
     their parents are deleted."""
     names = await display_names(c.author_id for c in comments if not c.is_deleted)
-    parent_ids = {c.parent_id for c in comments if c.parent_id is not None}
-    deleted_parents: set[uuid.UUID] = set()
-    if parent_ids:
-        rows = await Comment.filter(id__in=parent_ids, deleted_at__isnull=False).values("id")
-        deleted_parents = {row["id"] for row in rows}
+    deleted_parents = await queries.deleted_among(
+        c.parent_id for c in comments if c.parent_id is not None
+    )
     return names, deleted_parents

@@ -7,14 +7,11 @@ from datetime import datetime
 from typing import Annotated
 
 import httpx
-from fastapi import Depends, Request
 
 from chassis.clock import Clock
 from chassis.ratelimit import RateLimiter
-from chassis.service import Resources
+from chassis.service import ContextDep, Resources
 from interaction_service.settings import InteractionSettings
-
-CONTEXT_KEY = "interaction"
 
 
 @dataclass
@@ -28,10 +25,10 @@ class InteractionContext:
         return self.clock.now()
 
 
-async def install_context(resources: Resources) -> None:
+async def build_context(resources: Resources) -> InteractionContext:
     settings = resources.settings
     assert isinstance(settings, InteractionSettings)
-    resources.extras[CONTEXT_KEY] = InteractionContext(
+    return InteractionContext(
         settings=settings,
         http=resources.http,
         limiter=RateLimiter(resources.redis, prefix="interaction"),
@@ -39,13 +36,4 @@ async def install_context(resources: Resources) -> None:
     )
 
 
-def context_of(resources: Resources) -> InteractionContext:
-    context: InteractionContext = resources.extras[CONTEXT_KEY]
-    return context
-
-
-async def get_context(request: Request) -> InteractionContext:
-    return context_of(request.app.state.resources)
-
-
-Ctx = Annotated[InteractionContext, Depends(get_context)]
+Ctx = Annotated[InteractionContext, ContextDep]

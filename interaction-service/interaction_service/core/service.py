@@ -1,19 +1,21 @@
-"""The interaction service described once for the chassis: settings, models, routers, handlers."""
+"""The interaction service described once for the chassis: settings, models, routers,
+consumers."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from chassis.events import Envelope, Handler
-from chassis.service import Resources, ServiceDefinition
-from chassis.tokens import token_eviction_handler
-from interaction_service.comments.consumers import content_removal_handler
+from chassis.events.registry import Consumers
+from chassis.service import ServiceDefinition
+from interaction_service.comments import consumers as comments
 from interaction_service.comments.router import router as comments_router
-from interaction_service.core.context import context_of, install_context
-from interaction_service.posts.consumers import on_post_state, post_deleted_handler
+from interaction_service.core.context import InteractionContext, build_context
+from interaction_service.posts import consumers as posts
+from interaction_service.reactions import consumers as reactions
 from interaction_service.reactions.router import router as reactions_router
 from interaction_service.settings import InteractionSettings, get_settings
-from interaction_service.users.consumers import on_user_state, user_deleted_handler
+from interaction_service.users import consumers as users
+from interaction_service.views import consumers as views
 from interaction_service.views.router import router as views_router
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
@@ -25,25 +27,16 @@ Every endpoint takes the access token the auth service issues (**Authorize** wit
 token). Only POSTED posts can be commented on, reacted to or viewed.
 """
 
-
-def handlers(resources: Resources) -> dict[str, Handler]:
-    ctx = context_of(resources)
-    evict = token_eviction_handler(resources.token_verifier)
-
-    async def on_user_updated(event: Envelope) -> None:
-        await on_user_state(event)
-        await evict(event)
-
-    return {
-        "post_created": on_post_state,
-        "post_updated": on_post_state,
-        "post_deleted": post_deleted_handler(ctx),
-        "user_registered": on_user_state,
-        "user_updated": on_user_updated,
-        "user_deleted": user_deleted_handler(ctx),
-        "user_tokens_revoked": evict,
-        "content_removal_requested": content_removal_handler(ctx),
-    }
+# The order matters for post_deleted and user_deleted: the posts' and users' tombstones come
+# first (they wait for in-flight writes and refuse later ones), then each domain removes what
+# it holds, all in the one transaction of the event.
+CONSUMERS: Consumers[InteractionContext] = Consumers.merge(
+    posts.consumers,
+    users.consumers,
+    comments.consumers,
+    reactions.consumers,
+    views.consumers,
+)
 
 
 def build_definition(settings: InteractionSettings | None = None) -> ServiceDefinition:
@@ -61,8 +54,8 @@ def build_definition(settings: InteractionSettings | None = None) -> ServiceDefi
         title="Interaction service",
         description=DESCRIPTION,
         routers=[comments_router, reactions_router, views_router],
-        handlers=handlers,
-        on_startup=install_context,
+        build_context=build_context,
+        consumers=CONSUMERS,
         openapi_tags=[
             {"name": "comments", "description": "Comments, replies and their NFT metadata"},
             {"name": "reactions", "description": "One reaction per user and post"},

@@ -8,17 +8,15 @@ wrote) or waits and finds the tombstone (404): nothing is left behind on a delet
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tortoise import connections
-
 from chassis.errors import NotFound
 from interaction_service.core.context import InteractionContext
-from interaction_service.posts.client import fetch_post
+from interaction_service.posts import queries
+from interaction_service.posts.client import RemotePost, fetch_post
 from interaction_service.posts.models import Post, PostStatus
 
 
@@ -46,6 +44,21 @@ class PostRef:
             updated_at=post.source_updated_at,
         )
 
+    @classmethod
+    def fetched(cls, remote: RemotePost) -> PostRef:
+        return cls(
+            id=remote.id,
+            author_id=remote.author_id,
+            categories=remote.categories,
+            updated_at=remote.updated_at,
+            known_locally=False,
+        )
+
+
+def remote_is_visible(remote: RemotePost) -> bool:
+    """Whether the post service's answer is a post that may be interacted with."""
+    return remote.status == PostStatus.POSTED.value
+
 
 def post_event_fields(post: Post | PostRef) -> dict[str, Any]:
     """What every event of this service says about the post it concerns."""
@@ -63,29 +76,28 @@ async def resolve_visible_post(
 
     A tombstone or a known non-POSTED post is a 404 without asking anyone.
     """
-    post = await Post.get_or_none(id=post_id)
+    post = await queries.get_post(post_id)
     if post is not None:
         if not post.is_visible:
             raise post_not_found()
         return PostRef.of(post)
     remote = await fetch_post(ctx, post_id=post_id, token=token)
-    if remote is None or remote.status != PostStatus.POSTED.value:
+    if remote is None or not remote_is_visible(remote):
         raise post_not_found()
-    return PostRef(
-        id=remote.id,
-        author_id=remote.author_id,
-        categories=remote.categories,
-        updated_at=remote.updated_at,
-        known_locally=False,
-    )
+    return PostRef.fetched(remote)
 
 
 async def get_visible_post(post_id: uuid.UUID) -> Post:
     """The projection's post if it is POSTED (for reads that start from a comment or reaction)."""
-    post = await Post.get_or_none(id=post_id)
+    post = await queries.get_post(post_id)
     if post is None or not post.is_visible:
         raise post_not_found()
     return post
+
+
+async def posts_by_id(post_ids: set[uuid.UUID]) -> dict[uuid.UUID, Post]:
+    """The projection's rows of these posts, tombstones included (for removal events)."""
+    return await queries.posts_by_id(post_ids)
 
 
 async def lock_visible_post(ref: PostRef | uuid.UUID) -> Post:
@@ -94,25 +106,15 @@ async def lock_visible_post(ref: PostRef | uuid.UUID) -> Post:
     A post learnt over HTTP is recorded first (only if no event got here meanwhile), so the
     row exists to be locked and a late ``post_deleted`` has a row to wait for.
     """
-    conn = connections.get("default")
     post_id = ref.id if isinstance(ref, PostRef) else ref
     if isinstance(ref, PostRef) and not ref.known_locally:
-        await conn.execute_query(
-            "INSERT INTO interaction_post "
-            "(id, author_id, status, categories, source_updated_at, synced_at) "
-            "VALUES ($1, $2, $3, $4::jsonb, $5, now()) ON CONFLICT (id) DO NOTHING",
-            [
-                ref.id,
-                ref.author_id,
-                PostStatus.POSTED.value,
-                json.dumps(ref.categories),
-                ref.updated_at,
-            ],
+        await queries.record_fetched_post(
+            post_id=ref.id,
+            author_id=ref.author_id,
+            categories=ref.categories,
+            updated_at=ref.updated_at,
         )
-    rows = await conn.execute_query_dict(
-        "SELECT id FROM interaction_post WHERE id = $1 FOR SHARE", [post_id]
-    )
-    if not rows:
+    if not await queries.share_lock_post(post_id):
         raise post_not_found()
     return await get_visible_post(post_id)
 
@@ -129,17 +131,12 @@ async def apply_post_state(
 
     Ignored for a tombstone (the deletion wins) and for a state older than the one held.
     """
-    await connections.get("default").execute_query(
-        "INSERT INTO interaction_post "
-        "(id, author_id, status, categories, source_updated_at, synced_at) "
-        "VALUES ($1, $2, $3, $4::jsonb, $5, now()) "
-        "ON CONFLICT (id) DO UPDATE SET author_id = EXCLUDED.author_id, "
-        "status = EXCLUDED.status, categories = EXCLUDED.categories, "
-        "source_updated_at = EXCLUDED.source_updated_at, synced_at = now() "
-        "WHERE interaction_post.deleted_at IS NULL AND ("
-        "interaction_post.source_updated_at IS NULL "
-        "OR interaction_post.source_updated_at <= EXCLUDED.source_updated_at)",
-        [post_id, author_id, status.value, json.dumps(categories), updated_at],
+    await queries.upsert_post_state(
+        post_id=post_id,
+        author_id=author_id,
+        status=status,
+        categories=categories,
+        updated_at=updated_at,
     )
 
 
@@ -153,13 +150,18 @@ async def tombstone_post(
 ) -> Post:
     """Mark the post deleted for good (creating the row if its other events are still on
     their way). Waits for every in-flight write that holds the post."""
-    await connections.get("default").execute_query(
-        "INSERT INTO interaction_post "
-        "(id, author_id, status, categories, deleted_at, synced_at) "
-        "VALUES ($1, $2, $3, $4::jsonb, $5, now()) "
-        "ON CONFLICT (id) DO UPDATE SET "
-        "deleted_at = COALESCE(interaction_post.deleted_at, EXCLUDED.deleted_at), "
-        "synced_at = now()",
-        [post_id, author_id, status.value, json.dumps(categories), now],
+    return await queries.upsert_tombstone(
+        post_id=post_id,
+        author_id=author_id,
+        status=status,
+        categories=categories,
+        deleted_at=now,
     )
-    return await Post.get(id=post_id)
+
+
+async def known_post(post_id: uuid.UUID) -> Post:
+    """The projection's row of a post this service holds something of (tombstones included)."""
+    post = await queries.get_post(post_id)
+    if post is None:
+        raise post_not_found()
+    return post

@@ -20,13 +20,12 @@ from interaction_service.reactions.schemas import (
     ReactionSummary,
     ReactionTypes,
 )
-from interaction_service.users.service import display_names
 
 router = APIRouter(tags=["reactions"])
 
 
 async def _present(reactions: list[Reaction]) -> list[ReactionRead]:
-    names = await display_names(r.user_id for r in reactions)
+    names = await service.author_names(reactions)
     return [ReactionRead.of(r, display_name=names.get(r.user_id)) for r in reactions]
 
 
@@ -82,7 +81,7 @@ async def add_reaction(
     return (await _present([reaction]))[0]
 
 
-@router.get("/posts/{post_id}/reactions", responses=error_responses(401, 404, 422, 503))
+@router.get("/posts/{post_id}/reactions", responses=error_responses(400, 401, 404, 422, 503))
 async def list_reactions(post: VisiblePost, page: Pagination) -> Page[ReactionRead]:
     """Who reacted to a post and how, newest first."""
     rows, cursor = await service.list_reactions(post.id, page=page)
@@ -92,15 +91,14 @@ async def list_reactions(post: VisiblePost, page: Pagination) -> Page[ReactionRe
 @router.get("/posts/{post_id}/reactions/summary", responses=error_responses(401, 404, 422, 503))
 async def reaction_summary(user: CurrentUser, post: VisiblePost) -> ReactionSummary:
     """Reaction counts per type, the total, and my own reaction."""
-    counts, mine = await service.summarize(post.id, user_id=uuid.UUID(user.id))
-    positive, negative = service.score_groups(counts)
+    tally = await service.summarize(post.id, user=user)
     return ReactionSummary(
         post_id=post.id,
-        counts=counts,
-        total=sum(counts.values()),
-        positive=positive,
-        negative=negative,
-        mine=mine,
+        counts=tally.counts,
+        total=tally.total,
+        positive=tally.positive,
+        negative=tally.negative,
+        mine=tally.mine,
     )
 
 

@@ -9,25 +9,27 @@ the committed row (locked ``FOR UPDATE``), which emits only when the type really
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tortoise import connections
-
 from chassis.errors import Conflict, Forbidden, NotFound
-from chassis.pagination import PageParams, keyset_page
+from chassis.pagination import PageParams
 from chassis.tokens import Identity
-from interaction_service.core import events
 from interaction_service.core.context import InteractionContext
+from interaction_service.core.events import EVENTS, outbox
 from interaction_service.posts.models import Post
 from interaction_service.posts.service import (
     PostRef,
     get_visible_post,
     lock_visible_post,
     post_event_fields,
+    posts_by_id,
 )
+from interaction_service.reactions import queries
 from interaction_service.reactions.models import NEGATIVE, POSITIVE, Reaction, ReactionType
-from interaction_service.users.service import hold_writer
+from interaction_service.users.service import display_names, hold_writer, identity_id
 
 # A user's reaction can be deleted by another request between our failed insert and our
 # lock, sending us round again; after this many rounds the request gives up with a 409.
@@ -36,6 +38,45 @@ _MAX_ROUNDS = 5
 
 def reaction_not_found() -> NotFound:
     return NotFound("Reaction not found", code="reaction_not_found")
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A post's reactions counted: every type (zeros included) and the caller's own."""
+
+    counts: dict[ReactionType, int]
+    mine: ReactionType | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def positive(self) -> int:
+        return polarity_totals(self.counts)[0]
+
+    @property
+    def negative(self) -> int:
+        return polarity_totals(self.counts)[1]
+
+
+def counts_per_type(counted: Mapping[str, int]) -> dict[ReactionType, int]:
+    """Counts keyed by type, every type present (zero when the post has none of it)."""
+    counts = {kind: 0 for kind in ReactionType}
+    for kind, n in counted.items():
+        counts[ReactionType(kind)] = n
+    return counts
+
+
+def polarity_totals(counts: Mapping[ReactionType, int]) -> tuple[int, int]:
+    """(positive, negative): the counts summed over each polarity group."""
+    return (
+        sum(counts.get(kind, 0) for kind in POSITIVE),
+        sum(counts.get(kind, 0) for kind in NEGATIVE),
+    )
 
 
 def _event_base(reaction: Reaction, post: Post) -> dict[str, Any]:
@@ -47,19 +88,17 @@ def _event_base(reaction: Reaction, post: Post) -> dict[str, Any]:
     }
 
 
+# --- writes -----------------------------------------------------------------------------------
+
+
 async def _insert(
     post: Post, user_id: uuid.UUID, kind: ReactionType, now: datetime
 ) -> Reaction | None:
-    rows = await connections.get("default").execute_query_dict(
-        "INSERT INTO interaction_reaction (id, post_id, user_id, type, created_at, updated_at) "
-        "VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (post_id, user_id) DO NOTHING RETURNING id",
-        [uuid.uuid4(), post.id, user_id, kind.value, now],
-    )
-    if not rows:
+    reaction = await queries.insert_reaction(post_id=post.id, user_id=user_id, kind=kind, now=now)
+    if reaction is None:
         return None
-    reaction = await Reaction.get(id=rows[0]["id"])
-    await events.outbox.add(
-        events.POST_REACTION_CREATED,
+    await outbox.add(
+        EVENTS.post_reaction_created,
         {**_event_base(reaction, post), "created_at": reaction.created_at.isoformat()},
     )
     return reaction
@@ -72,9 +111,9 @@ async def _change(reaction: Reaction, post: Post, kind: ReactionType, now: datet
     previous = reaction.type
     reaction.type = kind
     reaction.updated_at = now
-    await reaction.save(update_fields=["type", "updated_at"])
-    await events.outbox.add(
-        events.POST_REACTION_UPDATED,
+    await queries.save_type(reaction)
+    await outbox.add(
+        EVENTS.post_reaction_updated,
         {**_event_base(reaction, post), "previous_type": previous.value},
     )
 
@@ -87,9 +126,7 @@ async def set_my_reaction(
     locked = await lock_visible_post(post)
     for _ in range(_MAX_ROUNDS):
         now = ctx.now()
-        existing = (
-            await Reaction.filter(post_id=locked.id, user_id=user_id).select_for_update().first()
-        )
+        existing = await queries.lock_user_reaction(locked.id, user_id)
         if existing is not None:
             await _change(existing, locked, kind, now)
             return existing, False
@@ -116,31 +153,30 @@ async def add_reaction(
 
 
 async def _delete(reaction: Reaction, post: Post, *, reason: str) -> None:
-    await reaction.delete()
-    await events.outbox.add(
-        events.POST_REACTION_DELETED, {**_event_base(reaction, post), "reason": reason}
+    await queries.delete_reaction(reaction)
+    await outbox.add(
+        EVENTS.post_reaction_deleted, {**_event_base(reaction, post), "reason": reason}
     )
 
 
 async def remove_my_reaction(ctx: InteractionContext, *, post: PostRef, user: Identity) -> None:
     """Remove the caller's reaction; 404 if there is none."""
-    user_id = uuid.UUID(user.id)
     locked = await lock_visible_post(post)
-    reaction = await Reaction.filter(post_id=locked.id, user_id=user_id).select_for_update().first()
+    reaction = await queries.lock_user_reaction(locked.id, identity_id(user))
     if reaction is None:
         raise NotFound("You have not reacted to this post", code="reaction_not_found")
     await _delete(reaction, locked, reason="user")
 
 
 async def _owned_locked(reaction_id: uuid.UUID, user: Identity) -> tuple[Reaction, Post]:
-    found = await Reaction.get_or_none(id=reaction_id)
+    found = await queries.get_reaction(reaction_id)
     if found is None:
         raise reaction_not_found()
     post = await lock_visible_post(found.post_id)
-    reaction = await Reaction.filter(id=reaction_id).select_for_update().first()
+    reaction = await queries.lock_reaction(reaction_id)
     if reaction is None:
         raise reaction_not_found()
-    if str(reaction.user_id) != user.id:
+    if reaction.user_id != identity_id(user):
         raise Forbidden("Only the user who reacted may change this reaction", code="not_owner")
     return reaction, post
 
@@ -161,8 +197,41 @@ async def delete_reaction(*, reaction_id: uuid.UUID, user: Identity) -> None:
     await _delete(reaction, post, reason="user")
 
 
+async def remove_post_reactions(post_id: uuid.UUID) -> int:
+    """``post_deleted``: remove every reaction of the post, one event each."""
+    return await _announce_removed(
+        await queries.delete_post_reactions(post_id), reason="post_deleted"
+    )
+
+
+async def remove_user_reactions(user_id: uuid.UUID) -> int:
+    """``user_deleted``: remove every reaction of the user, one event each."""
+    return await _announce_removed(
+        await queries.delete_user_reactions(user_id), reason="account_deleted"
+    )
+
+
+async def _announce_removed(rows: list[dict[str, Any]], *, reason: str) -> int:
+    posts = await posts_by_id({row["post_id"] for row in rows})
+    for row in rows:
+        await outbox.add(
+            EVENTS.post_reaction_deleted,
+            {
+                "reaction_id": str(row["id"]),
+                **post_event_fields(posts[row["post_id"]]),
+                "user_id": str(row["user_id"]),
+                "type": row["type"],
+                "reason": reason,
+            },
+        )
+    return len(rows)
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
 async def get_reaction(reaction_id: uuid.UUID) -> Reaction:
-    reaction = await Reaction.get_or_none(id=reaction_id)
+    reaction = await queries.get_reaction(reaction_id)
     if reaction is None:
         raise reaction_not_found()
     await get_visible_post(reaction.post_id)
@@ -173,58 +242,16 @@ async def list_reactions(
     post_id: uuid.UUID, *, page: PageParams
 ) -> tuple[list[Reaction], str | None]:
     """A post's reactions, newest first."""
-    return await keyset_page(Reaction.filter(post_id=post_id), page)
+    return await queries.page_post_reactions(post_id, page)
 
 
-async def summarize(
-    post_id: uuid.UUID, *, user_id: uuid.UUID
-) -> tuple[dict[ReactionType, int], ReactionType | None]:
+async def summarize(post_id: uuid.UUID, *, user: Identity) -> Tally:
     """Counts per type (every type present, zeros included) and the caller's own reaction."""
-    rows = await connections.get("default").execute_query_dict(
-        "SELECT type, count(*) AS n FROM interaction_reaction WHERE post_id = $1 GROUP BY type",
-        [post_id],
-    )
-    counts = {kind: 0 for kind in ReactionType}
-    for row in rows:
-        counts[ReactionType(row["type"])] = int(row["n"])
-    mine = await Reaction.filter(post_id=post_id, user_id=user_id).first()
-    return counts, mine.type if mine else None
+    counts = counts_per_type(await queries.count_by_type(post_id))
+    mine = await queries.user_reaction(post_id, identity_id(user))
+    return Tally(counts=counts, mine=mine.type if mine else None)
 
 
-def score_groups(counts: dict[ReactionType, int]) -> tuple[int, int]:
-    """(positive, negative) totals."""
-    return sum(counts[k] for k in POSITIVE), sum(counts[k] for k in NEGATIVE)
-
-
-async def remove_post_reactions(post: Post) -> int:
-    """``post_deleted``: remove every reaction of the post, one event each."""
-    return await _remove(post_id=post.id, reason="post_deleted")
-
-
-async def remove_user_reactions(user_id: uuid.UUID) -> int:
-    """``user_deleted``: remove every reaction of the user, one event each."""
-    return await _remove(user_id=user_id, reason="account_deleted")
-
-
-async def _remove(
-    *, reason: str, post_id: uuid.UUID | None = None, user_id: uuid.UUID | None = None
-) -> int:
-    column, value = ("post_id", post_id) if post_id is not None else ("user_id", user_id)
-    rows = await connections.get("default").execute_query_dict(
-        f"DELETE FROM interaction_reaction WHERE {column} = $1 "  # noqa: S608 (fixed names)
-        "RETURNING id, post_id, user_id, type",
-        [value],
-    )
-    posts = {p.id: p for p in await Post.filter(id__in={row["post_id"] for row in rows})}
-    for row in rows:
-        await events.outbox.add(
-            events.POST_REACTION_DELETED,
-            {
-                "reaction_id": str(row["id"]),
-                **post_event_fields(posts[row["post_id"]]),
-                "user_id": str(row["user_id"]),
-                "type": row["type"],
-                "reason": reason,
-            },
-        )
-    return len(rows)
+async def author_names(reactions: Iterable[Reaction]) -> dict[uuid.UUID, str | None]:
+    """Display names of the users who reacted."""
+    return await display_names(r.user_id for r in reactions)

@@ -1,4 +1,10 @@
-"""The auth service's user events, translated into calls of this service's own functions."""
+"""The auth service's user events: the projection's side of them.
+
+``user_deleted`` is handled by several domains, in the order ``core/service.py`` merges them:
+this tombstone first, then the comments', reactions' and views' removals. The chassis evicts
+cached tokens after the handlers of ``user_updated`` (and of ``user_tokens_revoked``, which
+this service has no handler of its own for).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +12,19 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict
 
-from chassis.events import Envelope, Handler
-from interaction_service.comments import service as comments
+from chassis.events import Envelope
+from chassis.events.registry import Consumers
 from interaction_service.core.context import InteractionContext
-from interaction_service.reactions import service as reactions
+from interaction_service.core.events import EVENTS
 from interaction_service.users import service
-from interaction_service.views import service as views
+
+consumers = Consumers[InteractionContext]()
 
 
 class UserState(BaseModel):
     """``user_registered`` and ``user_updated``: the fields this service keeps."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     user_id: uuid.UUID
     first_name: str
@@ -28,12 +35,13 @@ class UserState(BaseModel):
 class UserGone(BaseModel):
     """``user_deleted``."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     user_id: uuid.UUID
 
 
-async def on_user_state(event: Envelope) -> None:
+@consumers.on(EVENTS.user_registered, EVENTS.user_updated)
+async def on_user_state(ctx: InteractionContext, event: Envelope) -> None:
     state = UserState.model_validate(event.data)
     await service.apply_user_state(
         user_id=state.user_id,
@@ -44,14 +52,8 @@ async def on_user_state(event: Envelope) -> None:
     )
 
 
-def user_deleted_handler(ctx: InteractionContext) -> Handler:
-    async def on_user_deleted(event: Envelope) -> None:
-        gone = UserGone.model_validate(event.data)
-        now = ctx.now()
-        # The tombstone first: it waits for the user's in-flight writes and refuses later ones.
-        await service.tombstone_user(user_id=gone.user_id, now=now)
-        await comments.remove_user_comments(gone.user_id, now=now)
-        await reactions.remove_user_reactions(gone.user_id)
-        await views.remove_user_views(gone.user_id)
-
-    return on_user_deleted
+@consumers.on(EVENTS.user_deleted)
+async def on_user_deleted(ctx: InteractionContext, event: Envelope) -> None:
+    gone = UserGone.model_validate(event.data)
+    # The tombstone first: it waits for the user's in-flight writes and refuses later ones.
+    await service.tombstone_user(user_id=gone.user_id, now=ctx.now())

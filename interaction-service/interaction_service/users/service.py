@@ -4,20 +4,48 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
-
-from tortoise import connections
 
 from chassis.errors import Forbidden, Unauthorized
 from chassis.tokens import Identity
-from interaction_service.users.models import User
+from interaction_service.users import queries
 
 # Accounts whose writes are refused. BANNED accounts cannot sign in; a token verified just
 # before the ban may still be cached for a few seconds.
 SILENCED_STATUSES = frozenset({"MUTED", "BANNED"})
 
+# The column sizes of ``interaction_user``: a seed from a token is cut to fit them.
+NAME_LENGTH = 100
+STATUS_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class UserSeed:
+    """The users row a caller's verified identity gives, until auth's events describe them."""
+
+    id: uuid.UUID
+    first_name: str
+    last_name: str
+    status: str
+
+
+def identity_id(user: Identity) -> uuid.UUID:
+    """The caller's id as the projection stores it."""
+    return uuid.UUID(str(user.id))
+
+
+def seed_of(user: Identity) -> UserSeed:
+    return UserSeed(
+        id=identity_id(user),
+        first_name=user.first_name[:NAME_LENGTH],
+        last_name=user.last_name[:NAME_LENGTH],
+        status=user.status[:STATUS_LENGTH],
+    )
+
 
 def refuse_silenced(user: Identity) -> None:
+    """403 for an account whose writes are refused (MUTED or BANNED)."""
     if user.status in SILENCED_STATUSES:
         raise Forbidden(
             f"{user.status.capitalize()} accounts cannot write comments",
@@ -31,19 +59,13 @@ async def hold_writer(user: Identity) -> uuid.UUID:
     ``user_deleted`` updates that row before removing the user's comments and reactions, so a
     write racing the deletion is either removed by it or refused here.
     """
-    user_id = uuid.UUID(user.id)
-    conn = connections.get("default")
-    await conn.execute_query(
-        "INSERT INTO interaction_user (id, first_name, last_name, status, updated_at) "
-        "VALUES ($1, $2, $3, $4, now()) ON CONFLICT (id) DO NOTHING",
-        [user_id, user.first_name[:100], user.last_name[:100], user.status[:20]],
+    seed = seed_of(user)
+    await queries.insert_user_if_missing(
+        user_id=seed.id, first_name=seed.first_name, last_name=seed.last_name, status=seed.status
     )
-    rows = await conn.execute_query_dict(
-        "SELECT deleted_at FROM interaction_user WHERE id = $1 FOR SHARE", [user_id]
-    )
-    if not rows or rows[0]["deleted_at"] is not None:
+    if not await queries.share_lock_live_user(seed.id):
         raise Unauthorized("This account was deleted")
-    return user_id
+    return seed.id
 
 
 async def apply_user_state(
@@ -54,31 +76,20 @@ async def apply_user_state(
     status: str,
     occurred_at: datetime,
 ) -> None:
-    """Record a user's display data from ``user_registered`` / ``user_updated``."""
-    await connections.get("default").execute_query(
-        "INSERT INTO interaction_user "
-        "(id, first_name, last_name, status, event_at, updated_at) "
-        "VALUES ($1, $2, $3, $4, $5, now()) "
-        "ON CONFLICT (id) DO UPDATE SET first_name = EXCLUDED.first_name, "
-        "last_name = EXCLUDED.last_name, status = EXCLUDED.status, "
-        "event_at = EXCLUDED.event_at, updated_at = now() "
-        "WHERE interaction_user.deleted_at IS NULL AND ("
-        "interaction_user.event_at IS NULL OR interaction_user.event_at <= EXCLUDED.event_at)",
-        [user_id, first_name, last_name, status, occurred_at],
+    """Record a user's display data from ``user_registered`` / ``user_updated``; ignored for a
+    tombstone and for a state older than the one held."""
+    await queries.upsert_user_state(
+        user_id=user_id,
+        first_name=first_name,
+        last_name=last_name,
+        status=status,
+        occurred_at=occurred_at,
     )
 
 
 async def tombstone_user(*, user_id: uuid.UUID, now: datetime) -> None:
     """Forget the user's names and mark the account deleted; waits for in-flight writes."""
-    await connections.get("default").execute_query(
-        "INSERT INTO interaction_user "
-        "(id, first_name, last_name, status, deleted_at, updated_at) "
-        "VALUES ($1, '', '', 'DELETED', $2, now()) "
-        "ON CONFLICT (id) DO UPDATE SET first_name = '', last_name = '', "
-        "status = 'DELETED', deleted_at = COALESCE(interaction_user.deleted_at, $2), "
-        "updated_at = now()",
-        [user_id, now],
-    )
+    await queries.upsert_tombstone(user_id=user_id, deleted_at=now)
 
 
 async def display_names(user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str | None]:
@@ -86,5 +97,4 @@ async def display_names(user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str | 
     ids = set(user_ids)
     if not ids:
         return {}
-    users = await User.filter(id__in=ids)
-    return {user.id: user.display_name for user in users}
+    return {user.id: user.display_name for user in await queries.users_by_id(ids)}

@@ -147,7 +147,7 @@ async def test_joiners_that_writing_needs_are_kept(
     client: httpx.AsyncClient, bus: Bus, users: Cast
 ) -> None:
     post_id = await create_post(bus, users.carol)
-    text = "می\u200cخواهم 👩\u200d💻\nline two"
+    text = "می\u200cخواهم 👩\u200d💻\nline two"  # noqa: RUF001 (Persian on purpose)
     created = await comment(client, users.alice, post_id, text)
     assert created["content"] == text
     assert (await Comment.get(id=created["id"])).content == text
