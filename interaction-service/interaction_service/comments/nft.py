@@ -5,7 +5,9 @@ address is a CIDv1 of the canonical bytes (JSON with sorted keys, no spaces, UTF
 raw (0x55), multihash sha2-256 (0x12, 0x20, digest), multibase base32 lower-case without
 padding (prefix ``b``), so every CID starts ``bafkrei``: what ``ipfs add --cid-version=1``
 gives for content that fits one 256 KiB chunk (5,000 characters of content always do). The
-same bytes give the same CID here and in the post service, without any IPFS library.
+same bytes give the same CID here and in the post service, without any IPFS library:
+``cid.py`` is the platform's one CID module, the same file byte for byte in both services
+(tests/repo/test_cid.py).
 """
 
 from __future__ import annotations
@@ -15,10 +17,7 @@ import hashlib
 import json
 from typing import Any
 
-CIDV1 = 0x01
-RAW_CODEC = 0x55
-SHA2_256 = 0x12
-SHA2_256_LENGTH = 0x20
+from interaction_service.comments.cid import cid_v1_raw
 
 
 def placeholder_image(comment_id: str) -> str:
@@ -36,13 +35,6 @@ def canonical_bytes(document: dict[str, Any]) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
         "utf-8"
     )
-
-
-def cid_v1_raw(data: bytes) -> str:
-    """CIDv1 (raw codec, sha2-256) of ``data`` in base32 lower-case: ``bafkrei...``."""
-    digest = hashlib.sha256(data).digest()
-    binary = bytes([CIDV1, RAW_CODEC, SHA2_256, SHA2_256_LENGTH]) + digest
-    return "b" + base64.b32encode(binary).decode("ascii").lower().rstrip("=")
 
 
 def comment_metadata(
