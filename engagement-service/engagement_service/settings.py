@@ -24,9 +24,20 @@ class EngagementSettings(ServiceSettings):
     # (XADD MAXLEN ~), and expires after this long without a new entry.
     notification_stream_maxlen: int = Field(default=1000, ge=10)
     notification_stream_ttl_seconds: int = Field(default=7 * 86400, ge=60)
-    # An SSE connection gets a comment line this often while nothing happens; the caller's
-    # token is checked again at each one.
+    # Live stream (SSE, notifications/live.py). A connection gets a comment line after this
+    # long without an event.
     sse_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    # An open stream checks its token again this often, whatever the traffic (and at once
+    # when auth announces user_tokens_revoked for its user and session).
+    sse_token_recheck_seconds: float = Field(default=30.0, gt=0)
+    # Open streams per user across every process (429 beyond), and per process (503 beyond).
+    sse_max_streams_per_user: int = Field(default=5, ge=1)
+    sse_max_streams_per_process: int = Field(default=1000, ge=1)
+    # A stream's slot in its user's count is refreshed every quarter of this; a slot not
+    # refreshed for this long (its process was killed) no longer counts.
+    sse_slot_ttl_seconds: float = Field(default=60.0, ge=4)
+    # The reader retries a failing Redis this long before ending the streams it feeds.
+    sse_redis_grace_seconds: float = Field(default=10.0, ge=0)
     # Push delivery hook: a class path "package.module.ClassName", built with the settings.
     push_delivery_class: str = "engagement_service.notifications.push.InAppOnly"
     # The notification delivery relay is woken by NOTIFY at commit; this sweep is the fallback.

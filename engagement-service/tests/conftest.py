@@ -65,6 +65,9 @@ def settings(auth_service: ServiceProcess) -> EngagementSettings:
         log_json=False,
         auth_url=auth_service.url,
         sse_heartbeat_seconds=0.3,
+        # Slots refreshed every second, pruned after 4 s without one: a killed process's
+        # leftovers expire within a test.
+        sse_slot_ttl_seconds=4.0,
     )
 
 

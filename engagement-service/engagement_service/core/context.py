@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 
 from chassis.clock import Clock
 from chassis.service import Resources
+from engagement_service.notifications.live import LiveStreams
 from engagement_service.notifications.push import PushDelivery, load_push_delivery
 from engagement_service.settings import EngagementSettings
 
@@ -21,6 +22,7 @@ class EngagementContext:
     redis: Redis
     push: PushDelivery
     clock: Clock
+    live: LiveStreams
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -34,6 +36,7 @@ def build_context(resources: Resources) -> EngagementContext:
         redis=resources.redis,
         push=load_push_delivery(settings.push_delivery_class, settings),
         clock=Clock(),
+        live=LiveStreams(resources.redis, settings=settings, verifier=resources.token_verifier),
     )
 
 

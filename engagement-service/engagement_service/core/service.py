@@ -40,7 +40,12 @@ NORMALLY_ACTIVE >= 50, LESS_ACTIVE >= 20, ISOLATED below.
 
 **Live notifications**: `GET /api/v1/notifications/stream` (text/event-stream). Events:
 `notification` (new or grown), `notification_removed`, `notification_read`; a comment line
-every 15 s. Reconnect with `Last-Event-ID` to receive what was missed.
+after 15 s without one. Reconnect with `Last-Event-ID` to receive what was missed. At most 5
+open streams per user (429 `too_many_streams`, with Retry-After); a server that is full
+answers 503 `stream_capacity`. A stream ends with `event: error` (`{"code": ...}`):
+`unauthorized` once its token is signed out or revoked (checked every 30 s and at once when
+auth announces the revocation), `service_unavailable` when Redis is lost, `lagging` when the
+client reads too slowly.
 """
 
 

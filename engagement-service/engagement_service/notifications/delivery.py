@@ -1,5 +1,5 @@
-"""Live delivery: the relay that moves committed deliveries onto each user's Redis stream, and
-the reader behind the SSE endpoint.
+"""Live delivery: the relay that moves committed deliveries onto each user's Redis stream (the
+SSE endpoint reads them through ``live.py``).
 
 Why a stream per user (``notifications:{user_id}``): any API process can serve a user's SSE
 connection, whichever process handled the event; the stream entry id is the SSE ``id:``, so a
@@ -22,11 +22,10 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
-from fastapi.sse import ServerSentEvent
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from tortoise.transactions import in_transaction
@@ -183,48 +182,3 @@ async def _listen(database_url: str, wake: Callable[[], None]) -> asyncpg.Connec
 def _payload(value: Any) -> dict[str, Any]:
     loaded = json.loads(value) if isinstance(value, str) else value
     return dict(loaded)
-
-
-async def follow(
-    redis: Redis,
-    user_id: str,
-    *,
-    last_event_id: str | None,
-    heartbeat_seconds: float,
-    still_allowed: Callable[[], Awaitable[bool]],
-) -> AsyncIterator[ServerSentEvent]:
-    """The user's stream as SSE events, from after ``last_event_id`` (or from now).
-
-    Ends with an ``error`` event when the caller's token stops being accepted, or when Redis
-    fails; the client reconnects with ``Last-Event-ID`` and loses nothing still retained."""
-    key = stream_key(user_id)
-    try:
-        position = last_event_id
-        if position is None:
-            newest: Any = await redis.xrevrange(key, count=1)
-            position = _text(newest[0][0]) if newest else "0-0"
-        # The position is fixed before this line goes out: anything after it will be sent.
-        yield ServerSentEvent(comment="connected", retry=RETRY_MS)
-        block_ms = max(int(heartbeat_seconds * 1000), 1)
-        while True:
-            response: Any = await redis.xread({key: position}, count=100, block=block_ms)
-            if not response:
-                if not await still_allowed():
-                    yield ServerSentEvent(event="error", raw_data='{"code":"unauthorized"}')
-                    return
-                yield ServerSentEvent(comment="heartbeat")
-                continue
-            for _stream, entries in response:
-                for entry_id, fields in entries:
-                    position = _text(entry_id)
-                    decoded = {_text(k): _text(v) for k, v in fields.items()}
-                    yield ServerSentEvent(
-                        id=position, event=decoded.get("event"), raw_data=decoded.get("data", "{}")
-                    )
-    except (RedisError, OSError) as exc:
-        logger.warning("notification stream interrupted: %s", exc)
-        yield ServerSentEvent(event="error", raw_data='{"code":"service_unavailable"}')
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from chassis.db import UnitOfWork
-from chassis.errors import ServiceUnavailable, Unauthorized
 from chassis.pagination import Page, Pagination
 from chassis.schemas import error_responses
-from chassis.tokens import CurrentUser, TokenVerifier
-from engagement_service.core.context import Ctx
+from chassis.tokens import CurrentUser
+from engagement_service.core.context import Ctx, context_of
 from engagement_service.notifications import service
-from engagement_service.notifications.delivery import follow, parse_last_event_id
+from engagement_service.notifications.delivery import parse_last_event_id
+from engagement_service.notifications.live import Subscription
 from engagement_service.notifications.schemas import MarkedRead, NotificationRead, UnreadCount
 
-router = APIRouter(tags=["notifications"])
+
+@asynccontextmanager
+async def _live_streams(app: FastAPI) -> AsyncIterator[None]:
+    # Merged into the app's lifespan, inside the chassis's: the context exists by now, and
+    # the open streams end (and the reader stops) before Redis is closed.
+    yield
+    await context_of(app.state.resources).live.shutdown()
+
+
+router = APIRouter(tags=["notifications"], lifespan=_live_streams)
 
 
 async def _last_event_id(
@@ -38,7 +48,23 @@ async def _last_event_id(
 LastEventId = Annotated[str | None, Depends(_last_event_id)]
 
 
-@router.get("/notifications", responses=error_responses(401, 422, 503))
+async def _live_stream(
+    request: Request, user: CurrentUser, ctx: Ctx, last_event_id: LastEventId
+) -> AsyncIterator[Subscription]:
+    """A counted stream (429/503 before the response starts), freed when the response ends,
+    however it ends."""
+    token = request.headers.get("authorization", "").partition(" ")[2].strip()
+    subscription = await ctx.live.open(user.id, token=token, last_event_id=last_event_id)
+    try:
+        yield subscription
+    finally:
+        await ctx.live.close(subscription)
+
+
+LiveStream = Annotated[Subscription, Depends(_live_stream)]
+
+
+@router.get("/notifications", responses=error_responses(400, 401, 422, 503))
 async def list_notifications(
     user: CurrentUser,
     page: Pagination,
@@ -63,33 +89,12 @@ async def unread_count(user: CurrentUser) -> UnreadCount:
     responses={
         200: {"description": "text/event-stream of `notification`, `notification_removed` "
               "and `notification_read` events"},
-        **error_responses(401, 422, 503),
+        **error_responses(401, 422, 429, 503),
     },
 )  # fmt: skip
-async def stream_notifications(
-    request: Request, user: CurrentUser, ctx: Ctx, last_event_id: LastEventId
-) -> AsyncIterator[ServerSentEvent]:
+async def stream_notifications(stream: LiveStream, ctx: Ctx) -> AsyncIterator[ServerSentEvent]:
     """Live notifications over Server-Sent Events; resume with Last-Event-ID."""
-    verifier: TokenVerifier = request.app.state.token_verifier
-    token = request.headers.get("authorization", "").partition(" ")[2].strip()
-
-    async def still_allowed() -> bool:
-        # The stream outlives a single check: the token is checked again at each heartbeat.
-        try:
-            await verifier.verify(token)
-        except Unauthorized:
-            return False
-        except ServiceUnavailable:
-            return True  # auth is down: keep the stream, the next heartbeat asks again
-        return True
-
-    async for event in follow(
-        ctx.redis,
-        user.id,
-        last_event_id=last_event_id,
-        heartbeat_seconds=ctx.settings.sse_heartbeat_seconds,
-        still_allowed=still_allowed,
-    ):
+    async for event in ctx.live.events(stream):
         yield event
 
 

@@ -20,7 +20,7 @@ from engagement_service.recommendations.schemas import (
 router = APIRouter(tags=["recommendations"])
 
 
-@router.get("/recommendations/connections", responses=error_responses(401, 422, 503))
+@router.get("/recommendations/connections", responses=error_responses(400, 401, 422, 503))
 async def recommended_connections(
     user: CurrentUser, page: Pagination
 ) -> Page[ConnectionRecommendation]:
@@ -40,7 +40,7 @@ async def dismiss_connection(user_id: uuid.UUID, user: CurrentUser, _: UnitOfWor
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/recommendations/posts", responses=error_responses(401, 422, 503))
+@router.get("/recommendations/posts", responses=error_responses(400, 401, 422, 503))
 async def recommended_posts(
     user: CurrentUser, page: Pagination, ctx: Ctx
 ) -> Page[PostRecommendation]:

@@ -3,105 +3,16 @@ streaming client line by line, through the chassis middleware."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any
-
 import httpx
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from chassis.events.models import ProcessedEvent
-from chassis.testing import LiveServer, assert_error
+from chassis.testing import assert_error
 from engagement_service.notifications.delivery import stream_key
 from tests import events as ev
 from tests.conftest import API, Bus, User, create_users, stream_entries
-
-READ_TIMEOUT = 10.0
-
-
-@dataclass
-class Event:
-    id: str | None = None
-    event: str | None = None
-    data: str | None = None
-    comments: list[str] = field(default_factory=list)
-    retry: int | None = None
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.data or "null")
-
-
-class SSE:
-    """Parses a text/event-stream response into events, one blank-line-terminated block at a
-    time (https://html.spec.whatwg.org/multipage/server-sent-events.html)."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        self.response = response
-        self.lines = response.aiter_lines()
-
-    async def next(self) -> Event | None:
-        """The next event or comment block; None when the server closed the stream."""
-        event = Event()
-        seen = False
-        while True:
-            try:
-                line = await asyncio.wait_for(anext(self.lines), READ_TIMEOUT)
-            except StopAsyncIteration:
-                return None
-            if line == "":
-                if seen:
-                    return event
-                continue
-            seen = True
-            name, _, value = line.partition(":")
-            value = value[1:] if value.startswith(" ") else value
-            if name == "":
-                event.comments.append(value)
-            elif name == "data":
-                event.data = value if event.data is None else f"{event.data}\n{value}"
-            elif name == "id":
-                event.id = value
-            elif name == "event":
-                event.event = value
-            elif name == "retry":
-                event.retry = int(value)
-
-    async def next_event(self) -> Event:
-        """The next real event, skipping heartbeats."""
-        while True:
-            event = await self.next()
-            assert event is not None, "stream closed"
-            if event.event is not None:
-                return event
-
-
-@asynccontextmanager
-async def sse(
-    server: LiveServer, user: User, last_event_id: str | None = None
-) -> AsyncIterator[SSE]:
-    headers = dict(user.headers)
-    if last_event_id is not None:
-        headers["Last-Event-ID"] = last_event_id
-    async with httpx.AsyncClient(base_url=server.url, timeout=READ_TIMEOUT) as http:
-        async with http.stream("GET", f"{API}/notifications/stream", headers=headers) as response:
-            assert response.status_code == 200
-            assert response.headers["content-type"].startswith("text/event-stream")
-            assert response.headers["x-request-id"]  # through the chassis middleware
-            stream = SSE(response)
-            hello = await stream.next()
-            assert hello is not None and hello.comments == ["connected"] and hello.retry == 3000
-            yield stream
-
-
-@asynccontextmanager
-async def served(app: FastAPI) -> AsyncIterator[LiveServer]:
-    async with LiveServer(app, lifespan="off") as server:
-        yield server
+from tests.notifications.sse_client import served, sse
 
 
 async def react(bus: Bus, post_id: str, owner: User, user: User) -> None:

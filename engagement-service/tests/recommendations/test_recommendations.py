@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import math
 import uuid
 from datetime import timedelta
@@ -14,6 +16,12 @@ from chassis.testing import assert_error
 from engagement_service.recommendations.models import Dismissal
 from tests import events as ev
 from tests.conftest import API, Bus, User, create_users
+
+
+def forged(*values: Any) -> str:
+    """A cursor as a client could forge it: any JSON (NaN included), base64url."""
+    raw = json.dumps(list(values), separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 async def everything(client: httpx.AsyncClient, user: User, path: str) -> list[dict[str, Any]]:
@@ -111,15 +119,27 @@ async def test_people_you_may_know_in_exact_order(
     assert_error(await client.post(path.format("x"), headers=me.headers), 422)
     assert await Dismissal.filter(user_id=me.id).count() == 1
 
-    # Someone with no connections gets an empty list; a forged cursor is a 422.
+    # Someone with no connections gets an empty list; a forged cursor is a 400.
     (loner,) = await create_users(auth, bus, "Loner")
     empty = await client.get(f"{API}/recommendations/connections", headers=loner.headers)
     assert empty.json() == {"items": [], "next_cursor": None}
-    for cursor in ("WyJhIiwxLDJd", "WzEsMiwibm90LWEtdXVpZCJd", "WzEsMl0", "W3RydWUsMSwieCJd"):
+    some_id = str(uuid.uuid4())
+    for cursor in (
+        "WyJhIiwxLDJd",
+        "WzEsMiwibm90LWEtdXVpZCJd",
+        "WzEsMl0",
+        "W3RydWUsMSwieCJd",
+        forged(2**31, 0, some_id),  # beyond int4: was an asyncpg DataError
+        forged(10**30, 0, some_id),
+        forged(0, -(2**31) - 1, some_id),
+        forged(1.5, 0, some_id),
+        forged(float("nan"), 0, some_id),
+        forged(True, 0, some_id),
+    ):
         response = await client.get(
             f"{API}/recommendations/connections", headers=me.headers, params={"cursor": cursor}
         )
-        assert_error(response, 422, "invalid_cursor")
+        assert_error(response, 400, "invalid_cursor")
 
 
 def rank(match: float, popularity: int, age_hours: float) -> float:
@@ -197,3 +217,38 @@ async def test_posts_for_you_in_exact_order(
     await bus.drain()
     ids = [r["post_id"] for r in await everything(client, me, "/recommendations/posts")]
     assert p["art"] not in ids and len(ids) == 4
+
+
+async def test_a_forged_post_cursor_is_a_400(
+    client: httpx.AsyncClient, auth: httpx.AsyncClient, bus: Bus
+) -> None:
+    me, author = await create_users(auth, bus, "Me", "Author")
+    await bus.publish("post_created", ev.post(ev.new_id(), author.id))
+    await bus.publish("post_created", ev.post(ev.new_id(), author.id))
+    await bus.drain()
+    path = f"{API}/recommendations/posts"
+    first = await client.get(path, headers=me.headers, params={"limit": 1})
+    assert first.status_code == 200 and first.json()["next_cursor"]
+    # The genuine cursor works: the second post, then the end.
+    second = await client.get(
+        path, headers=me.headers, params={"limit": 1, "cursor": first.json()["next_cursor"]}
+    )
+    assert second.status_code == 200, second.text
+    assert len({r["post_id"] for r in first.json()["items"] + second.json()["items"]}) == 2
+
+    some_id = str(uuid.uuid4())
+    for cursor in (
+        # as_of in year 1 or 9999: the ranking's date arithmetic overflowed in Postgres (500).
+        forged({"dt": "0001-01-01T00:00:00+00:00"}, 0.5, some_id),
+        forged({"dt": "9999-12-31T23:59:59+00:00"}, 0.5, some_id),
+        forged({"dt": "2026-01-01T00:00:00"}, 0.5, some_id),  # naive
+        forged({"dt": "2026-01-01T00:00:00+00:00"}, float("nan"), some_id),
+        forged({"dt": "2026-01-01T00:00:00+00:00"}, float("inf"), some_id),
+        forged({"dt": "2026-01-01T00:00:00+00:00"}, 10**309, uuid.uuid4().hex),  # > any float
+        forged({"dt": "2026-01-01T00:00:00+00:00"}, True, some_id),
+        forged({"dt": "2026-01-01T00:00:00+00:00"}, 0.5, "not-a-uuid"),
+        forged({"dt": "2026-01-01T00:00:00+00:00"}, 0.5),
+        forged("2026-01-01T00:00:00+00:00", 0.5, some_id),
+    ):
+        response = await client.get(path, headers=me.headers, params={"cursor": cursor})
+        assert_error(response, 400, "invalid_cursor")
