@@ -67,6 +67,8 @@ def test_options_without_proxies_turn_proxy_headers_off() -> None:
     options = uvicorn_options(ServiceSettings())
     assert options["proxy_headers"] is False
     assert options["forwarded_allow_ips"] is None
+    # Long-lived streams must not hold a shutdown forever.
+    assert options["timeout_graceful_shutdown"] == 10.0
 
 
 async def test_redis_pool_is_bounded_and_waits_then_fails() -> None:

@@ -414,6 +414,7 @@ def uvicorn_options(settings: ServiceSettings) -> dict[str, Any]:
         "log_config": None,
         "proxy_headers": bool(trusted),
         "forwarded_allow_ips": ",".join(trusted) if trusted else None,
+        "timeout_graceful_shutdown": settings.graceful_shutdown_seconds,
     }
 
 

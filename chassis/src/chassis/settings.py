@@ -48,6 +48,9 @@ class ServiceSettings(BaseSettings):
     # such as the gateway. Only their X-Forwarded-For and X-Forwarded-Proto are believed; by
     # default none are, and the client address is the connection's peer. "*" trusts everyone.
     trusted_proxies: str = ""
+    # On SIGTERM, open connections (live streams included) get this long to finish before they
+    # are closed and the lifespan's shutdown runs.
+    graceful_shutdown_seconds: float = Field(default=10.0, gt=0)
 
     # Workers (outbox relay, consumers, scheduler) run inside the API process unless disabled.
     run_workers: bool = True
