@@ -5,29 +5,23 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from tortoise import Tortoise
+
 from auth_service.core.service import build_definition
+from auth_service.users import queries, service
+from auth_service.users.models import Role
 from chassis.service import main
 
 
 async def set_role(email: str, role: str) -> None:
     """Bootstrap: give an existing account a role (the first admin cannot be made over HTTP)."""
-    from tortoise import Tortoise
-    from tortoise.transactions import in_transaction
-
-    from auth_service.core import events
-    from auth_service.users.models import Role, User
-    from auth_service.users.service import user_event_data
-
     definition = build_definition()
     await Tortoise.init(config=definition.tortoise_config())
     try:
-        async with in_transaction():
-            user = await User.get_or_none(email=email.strip().lower())
-            if user is None:
-                raise SystemExit(f"no account with email {email}")
-            user.role = Role(role)
-            await user.save(update_fields=["role", "updated_at"])
-            await events.outbox.add(events.USER_UPDATED, user_event_data(user, changed=["role"]))
+        async with queries.transaction():
+            user = await service.assign_role(email=email, role=Role(role))
+        if user is None:
+            raise SystemExit(f"no account with email {email}")
         print(f"{user.email} is now {role}")
     finally:
         await Tortoise.close_connections()

@@ -33,7 +33,6 @@ DEV_RATE_LIMITS: dict[str, tuple[int, int]] = {
 class AuthSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="AUTH_", extra="ignore")
 
-    service_name: str = "auth"
     port: int = 8000
     database_url: str = "postgres://postgres@127.0.0.1:5432/social_auth"
 

@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from auth_service.core.context import AuthContext
 from auth_service.core.service import build_definition
 from auth_service.settings import AuthSettings
+from auth_service.users.models import User
 from chassis.clock import FrozenClock
 from chassis.service import ServiceDefinition
 from chassis.testing import ContractValidator, free_port
@@ -106,7 +107,7 @@ def contracts() -> ContractValidator:
 
 @pytest.fixture
 def ctx(app: FastAPI) -> AuthContext:
-    context: AuthContext = app.state.resources.extras["auth"]
+    context: AuthContext = app.state.resources.context
     return context
 
 
@@ -190,6 +191,4 @@ async def create_user(
 
 
 async def make_role(user_id: str, role: str) -> None:
-    from auth_service.users.models import User
-
     await User.filter(id=user_id).update(role=role)

@@ -10,10 +10,8 @@ a job of the worker, does the lookup, the token and the mail.
 
 from __future__ import annotations
 
-from tortoise.transactions import in_transaction
-
-from auth_service.auth import service
-from auth_service.auth.models import MailRequest, TokenPurpose
+from auth_service.auth import queries, service
+from auth_service.auth.models import TokenPurpose
 from auth_service.core.context import AuthContext
 from auth_service.core.mail import send_quietly
 from auth_service.settings import AuthSettings
@@ -47,22 +45,16 @@ def reset_mail(settings: AuthSettings, token: str) -> Mail:
 
 async def _deliver_batch(ctx: AuthContext, batch_size: int) -> int:
     outgoing: list[tuple[str, Mail]] = []
-    async with in_transaction():
-        # SKIP LOCKED: workers of several replicas share the queue, each request taken once.
-        requests = (
-            await MailRequest.all()
-            .order_by("id")
-            .limit(batch_size)
-            .select_for_update(skip_locked=True)
-        )
+    async with queries.transaction():
+        # Workers of several replicas share the queue, each request taken once.
+        requests = await queries.lock_mail_requests(batch_size)
         for request in requests:
             found = await service.issue_requested_token(ctx, request)
             if found is not None:
                 user, token = found
                 build = reset_mail if request.purpose is TokenPurpose.RESET else activation_mail
                 outgoing.append((user.email, build(ctx.settings, token)))
-        if requests:
-            await MailRequest.filter(id__in=[r.id for r in requests]).delete()
+        await queries.delete_mail_requests([r.id for r in requests])
     # After the commit, as every mail of this service: a mailed token always exists. A mail
     # that fails is logged and can be asked for again.
     for to, (subject, body) in outgoing:

@@ -8,13 +8,13 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import TypeAdapter, ValidationError
-from tortoise.transactions import in_transaction
 
 from auth_service.auth import service
 from auth_service.auth.dependencies import ClientIP, CurrentAccount
 from auth_service.auth.mails import activation_mail
 from auth_service.auth.models import TokenPurpose
 from auth_service.auth.password_policy import MAX_LENGTH
+from auth_service.auth.rules import normalise_email
 from auth_service.auth.schemas import (
     Accepted,
     ActivateRequest,
@@ -76,9 +76,7 @@ def _pair(issued: service.IssuedPair) -> TokenPair:
 
 async def _limit_signin(ctx: AuthContext, ip: str, email: str) -> None:
     await _limit(ctx, f"signin:ip:{ip}", ctx.settings.signin_per_ip)
-    await _limit(
-        ctx, f"signin:email:{service.normalise_email(email)}", ctx.settings.signin_per_email
-    )
+    await _limit(ctx, f"signin:email:{normalise_email(email)}", ctx.settings.signin_per_email)
 
 
 @router.post(
@@ -119,7 +117,7 @@ async def resend_activation(body: EmailRequest, ctx: Ctx, ip: ClientIP, _: UnitO
     await _limit(ctx, f"activation:ip:{ip}", ctx.settings.password_reset_per_ip)
     await _limit(
         ctx,
-        f"activation:email:{service.normalise_email(body.email)}",
+        f"activation:email:{normalise_email(body.email)}",
         ctx.settings.password_reset_per_email,
     )
     # Queued either way; the worker finds the account (see auth/mails.py).
@@ -150,12 +148,8 @@ async def token(
 async def refresh(body: RefreshRequest, ctx: Ctx) -> TokenPair:
     """Rotate a refresh token: the old one is spent, a new pair is returned."""
     # Not the UnitOfWork dependency: a detected reuse must commit the family's revocation and
-    # still answer 401, so the error is raised only after the transaction is done.
-    async with in_transaction():
-        outcome = await service.rotate_refresh_token(ctx, refresh_token=body.refresh_token)
-    if isinstance(outcome, service.RefreshReuse):
-        raise outcome
-    return _pair(outcome)
+    # still answer 401, so the service opens its own transaction (see service.refresh).
+    return _pair(await service.refresh(ctx, refresh_token=body.refresh_token))
 
 
 @router.post("/signout", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401))
@@ -201,7 +195,7 @@ async def forgot_password(body: EmailRequest, ctx: Ctx, ip: ClientIP, _: UnitOfW
     await _limit(ctx, f"reset:ip:{ip}", ctx.settings.password_reset_per_ip)
     await _limit(
         ctx,
-        f"reset:email:{service.normalise_email(body.email)}",
+        f"reset:email:{normalise_email(body.email)}",
         ctx.settings.password_reset_per_email,
     )
     # Queued either way, so the request does the same work for an unknown address as for an

@@ -1,4 +1,4 @@
-"""What the auth service's endpoints and handlers need, built once at start-up."""
+"""What the auth service's endpoints and jobs need, built once at start-up."""
 
 from __future__ import annotations
 
@@ -6,14 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
-
 from auth_service.core.mail import Mailer, build_mailer
 from auth_service.core.security import Passwords, Tokens
 from auth_service.settings import AuthSettings
 from chassis.clock import Clock
 from chassis.ratelimit import RateLimiter
-from chassis.service import Resources
+from chassis.service import ContextDep, Resources
 
 
 @dataclass
@@ -29,10 +27,10 @@ class AuthContext:
         return self.clock.now()
 
 
-async def install_context(resources: Resources) -> None:
+async def build_context(resources: Resources) -> AuthContext:
     settings = resources.settings
     assert isinstance(settings, AuthSettings)
-    resources.extras["auth"] = AuthContext(
+    return AuthContext(
         settings=settings,
         passwords=Passwords(settings),
         tokens=Tokens(settings),
@@ -42,9 +40,4 @@ async def install_context(resources: Resources) -> None:
     )
 
 
-async def get_context(request: Request) -> AuthContext:
-    context: AuthContext = request.app.state.resources.extras["auth"]
-    return context
-
-
-Ctx = Annotated[AuthContext, Depends(get_context)]
+Ctx = Annotated[AuthContext, ContextDep]

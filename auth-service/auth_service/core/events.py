@@ -1,12 +1,13 @@
-"""The events this service produces (schemas in ``contracts/events``)."""
+"""The events this service produces (schemas in ``contracts/events``).
 
+``EVENTS.user_updated`` is ``"user_updated"``; a type without a contract fails at import, and
+the outbox refuses one at run time.
+"""
+
+from pathlib import Path
+
+from chassis.contracts import event_types
 from chassis.events import Outbox
 
-outbox = Outbox(producer="auth")
-
-USER_REGISTERED = "user_registered"
-USER_UPDATED = "user_updated"
-USER_DELETED = "user_deleted"
-USER_CONNECTED = "user_connected"
-USER_DISCONNECTED = "user_disconnected"
-USER_TOKENS_REVOKED = "user_tokens_revoked"
+EVENTS = event_types(Path(__file__).resolve().parent)
+outbox = Outbox(producer="auth", event_types=EVENTS)

@@ -1,18 +1,17 @@
-"""The auth service described once for the chassis: settings, models, routers, jobs."""
+"""The auth service described once for the chassis: settings, models, routers, context,
+(no) consumers and jobs."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from tortoise.expressions import Q
-
 from auth_service.auth.mails import deliver_queued_mails
-from auth_service.auth.models import AuthSession, OneTimeToken
 from auth_service.auth.router import router as auth_router
-from auth_service.core.context import AuthContext, install_context
+from auth_service.auth.service import prune_expired_credentials
+from auth_service.core.context import AuthContext, build_context
 from auth_service.settings import AuthSettings, get_settings
 from auth_service.users.router import router as users_router
+from chassis.events.registry import Consumers
 from chassis.service import Resources, ScheduledJob, ServiceDefinition
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
@@ -25,22 +24,17 @@ service accepts the access token this service issues.
 """
 
 
-async def prune_expired_credentials() -> int:
-    """Forget sessions and one-time tokens that expired more than a day ago."""
-    cutoff = datetime.now(timezone.utc) - timedelta(days=1)
-    removed = await AuthSession.filter(expires_at__lt=cutoff).delete()
-    removed += await OneTimeToken.filter(Q(expires_at__lt=cutoff)).delete()
-    return removed
-
-
 def jobs(resources: Resources) -> list[ScheduledJob]:
-    ctx: AuthContext = resources.extras["auth"]
+    ctx: AuthContext = resources.context
+
+    async def expired_credentials_prune() -> int:
+        return await prune_expired_credentials(ctx)
 
     async def mail_queue() -> int:
         return await deliver_queued_mails(ctx)
 
     return [
-        ScheduledJob(3600, "expired-credentials-prune", prune_expired_credentials),
+        ScheduledJob(3600, "expired-credentials-prune", expired_credentials_prune),
         ScheduledJob(ctx.settings.mail_queue_seconds, "mail-queue", mail_queue),
     ]
 
@@ -55,7 +49,11 @@ def build_definition(settings: AuthSettings | None = None) -> ServiceDefinition:
         description=DESCRIPTION,
         routers=[auth_router, users_router],
         jobs=jobs,
-        on_startup=install_context,
+        build_context=build_context,
+        # Auth produces events and consumes none; it checks its own tokens (CurrentAccount),
+        # so it has none of the chassis's token-cache eviction either.
+        consumers=Consumers[AuthContext](),
+        token_check=False,
         openapi_tags=[
             {"name": "auth", "description": "Sign-up, sign-in, tokens and passwords"},
             {"name": "users", "description": "Profiles and connections"},

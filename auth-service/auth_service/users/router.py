@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from auth_service.auth.dependencies import AdminAccount, CurrentAccount
-from auth_service.auth.service import revoke_sessions
 from auth_service.core.context import Ctx
 from auth_service.core.vocabulary import INTERESTS
 from auth_service.users import service
@@ -124,9 +123,7 @@ async def administer_user(
     user_id: uuid.UUID, body: AdminUserUpdate, admin: AdminAccount, ctx: Ctx, _: UnitOfWork
 ) -> Me:
     """Change a user's role or status (admins only). A ban ends all of the user's sessions."""
-    target, must_revoke = await service.administer_user(
-        admin.user, target_id=user_id, role=body.role, status=body.status
+    target = await service.administer_user(
+        ctx, admin.user, target_id=user_id, role=body.role, status=body.status
     )
-    if must_revoke:
-        await revoke_sessions(ctx, user=target, reason=f"status_{target.status.value.lower()}")
     return Me.of(target)

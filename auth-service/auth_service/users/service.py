@@ -1,51 +1,43 @@
-"""Profiles, connections and account administration. Runs inside the caller's transaction."""
+"""Profiles, connections and account administration. Runs inside the caller's transaction.
+
+The decisions are ``users.rules``; the statements ``users.queries``.
+"""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from tortoise import connections
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
 
-from auth_service.core import events
+from auth_service.auth.rules import normalise_email, tokens_revoked_data
+from auth_service.auth.service import revoke_sessions
+from auth_service.core.context import AuthContext
+from auth_service.core.events import EVENTS, outbox
+from auth_service.users import queries, rules
 from auth_service.users.models import Connection, Role, User, UserStatus
-from chassis.errors import BadRequest, NotFound
-from chassis.pagination import PageParams, keyset_page
-
-
-def user_event_data(user: User, *, changed: list[str] | None = None) -> dict[str, Any]:
-    """What other services may know of a user: no email, no credentials."""
-    data: dict[str, Any] = {
-        "user_id": str(user.id),
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "interests": list(user.interests),
-        "role": user.role.value,
-        "status": user.status.value,
-        "is_verified": user.is_verified,
-    }
-    if changed is not None:
-        data["changed"] = changed
-    return data
+from auth_service.users.rules import user_event_data, user_not_found
+from chassis.pagination import PageParams
 
 
 async def get_user(user_id: uuid.UUID) -> User:
-    user = await User.get_or_none(id=user_id)
+    user = await queries.user_by_id(user_id)
     if user is None:
-        raise NotFound("User not found", code="user_not_found")
+        raise user_not_found()
     return user
 
 
+# --- profiles -----------------------------------------------------------------------------
+
+
 async def update_profile(user: User, *, changes: dict[str, Any]) -> User:
-    changed = [name for name, value in changes.items() if getattr(user, name) != value]
+    changed = rules.changed_fields(user, changes)
     if not changed:
         return user
     for name in changed:
         setattr(user, name, changes[name])
-    await user.save(update_fields=[*changed, "updated_at"])
-    await events.outbox.add(events.USER_UPDATED, user_event_data(user, changed=changed))
+    await queries.save_user(user, changed)
+    await outbox.add(EVENTS.user_updated, user_event_data(user, changed=changed))
     return user
 
 
@@ -53,117 +45,99 @@ async def delete_account(user: User) -> None:
     """Remove the user and everything personal; connections' counters go down by one."""
     # Lock the row first: a connect racing this delete waits, then fails on the foreign key,
     # instead of adding a connection whose counter nobody would take back.
-    await User.filter(id=user.id).select_for_update().first()
-    conn = connections.get("default")
-    rows = await conn.execute_query_dict(
-        "DELETE FROM auth_connection WHERE user_id = $1 RETURNING other_id", [user.id]
+    await queries.lock_user(user.id)
+    others = await queries.delete_connections_of(user.id)
+    await queries.add_to_connection_counts(others, -1)
+    await outbox.add(
+        EVENTS.user_tokens_revoked,
+        tokens_revoked_data(str(user.id), reason="account_deleted", session_id=None),
     )
-    others = [row["other_id"] for row in rows]
-    if others:
-        await User.filter(id__in=others).update(total_connections=F("total_connections") - 1)
-    await events.outbox.add(
-        events.USER_TOKENS_REVOKED,
-        {"user_id": str(user.id), "reason": "account_deleted", "session_id": None},
-    )
-    await events.outbox.add(events.USER_DELETED, {"user_id": str(user.id)})
-    await user.delete()  # sessions, tokens and connections cascade
+    await outbox.add(EVENTS.user_deleted, {"user_id": str(user.id)})
+    await queries.delete_user(user)
 
 
 async def list_users(*, search: str | None, page: PageParams) -> tuple[list[User], str | None]:
-    query = User.exclude(status=UserStatus.BANNED)
-    for word in (search or "").split()[:5]:
-        # icontains escapes LIKE wildcards itself: "%" searches for a percent sign.
-        query = query.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    return await keyset_page(query, page)
+    return await queries.page_of_users(
+        words=rules.search_words(search), hidden=rules.HIDDEN_STATUS, page=page
+    )
 
 
-def _connection_event(user: User, other: User) -> dict[str, Any]:
-    return {
-        "user_id": str(user.id),
-        "other_user_id": str(other.id),
-        "user_total_connections": user.total_connections,
-        "other_total_connections": other.total_connections,
-    }
+# --- connections --------------------------------------------------------------------------
 
 
 async def connect(user: User, *, other_id: uuid.UUID) -> tuple[User, bool]:
     """Connect two users both ways; returns the other user and whether this created it."""
-    if other_id == user.id:
-        raise BadRequest("You cannot connect to yourself", code="self_connection")
+    rules.refuse_self_connection(user.id, other_id, verb="connect to")
     other = await get_user(other_id)
-    if other.status == UserStatus.BANNED:
-        raise NotFound("User not found", code="user_not_found")
-    # One statement inserts both directions, so concurrent A→B and B→A cannot double-count;
-    # the rows go in a fixed order (lower id first) so the two cannot deadlock either.
-    low, high = sorted((user.id, other.id))
-    conn = connections.get("default")
+    if not rules.can_connect_to(other):
+        raise user_not_found()
     try:
-        rows = await conn.execute_query_dict(
-            "INSERT INTO auth_connection (user_id, other_id, created_at) "
-            "VALUES ($1, $2, now()), ($2, $1, now()) "
-            "ON CONFLICT (user_id, other_id) DO NOTHING RETURNING user_id",
-            [low, high],
-        )
+        gained = await queries.insert_connection_pair(*rules.connection_pair(user.id, other.id))
     except IntegrityError as exc:  # the other account was deleted meanwhile
-        raise NotFound("User not found", code="user_not_found") from exc
-    if not rows:
+        raise user_not_found() from exc
+    if not gained:
         return other, False
-    gained = [row["user_id"] for row in rows]
-    await User.filter(id__in=gained).update(total_connections=F("total_connections") + 1)
-    await user.refresh_from_db(fields=["total_connections"])
-    await other.refresh_from_db(fields=["total_connections"])
-    await events.outbox.add(events.USER_CONNECTED, _connection_event(user, other))
+    await queries.add_to_connection_counts(gained, +1)
+    await queries.reload_connection_counts(user, other)
+    await outbox.add(EVENTS.user_connected, rules.connection_event_data(user, other))
     return other, True
 
 
 async def disconnect(user: User, *, other_id: uuid.UUID) -> bool:
     """Remove the connection both ways; returns whether there was one. Idempotent."""
-    if other_id == user.id:
-        raise BadRequest("You cannot disconnect from yourself", code="self_connection")
+    rules.refuse_self_connection(user.id, other_id, verb="disconnect from")
     other = await get_user(other_id)
-    conn = connections.get("default")
-    rows = await conn.execute_query_dict(
-        "DELETE FROM auth_connection WHERE (user_id = $1 AND other_id = $2) "
-        "OR (user_id = $2 AND other_id = $1) RETURNING user_id",
-        [user.id, other.id],
-    )
-    if not rows:
+    lost = await queries.delete_connection_pair(user.id, other.id)
+    if not lost:
         return False
-    lost = [row["user_id"] for row in rows]
-    await User.filter(id__in=lost).update(total_connections=F("total_connections") - 1)
-    await user.refresh_from_db(fields=["total_connections"])
-    await other.refresh_from_db(fields=["total_connections"])
-    await events.outbox.add(events.USER_DISCONNECTED, _connection_event(user, other))
+    await queries.add_to_connection_counts(lost, -1)
+    await queries.reload_connection_counts(user, other)
+    await outbox.add(EVENTS.user_disconnected, rules.connection_event_data(user, other))
     return True
 
 
 async def list_connections(
     user_id: uuid.UUID, *, page: PageParams
 ) -> tuple[list[Connection], str | None]:
-    await get_user(user_id)
-    query = Connection.filter(user_id=user_id).select_related("other")
-    return await keyset_page(query, page)
+    await get_user(user_id)  # 404 for an unknown user
+    return await queries.page_of_connections(user_id, page=page)
+
+
+# --- administration -----------------------------------------------------------------------
 
 
 async def administer_user(
-    admin: User, *, target_id: uuid.UUID, role: Role | None, status: UserStatus | None
-) -> tuple[User, bool]:
-    """Change a user's role or status; returns the user and whether it must lose its tokens."""
+    ctx: AuthContext,
+    admin: User,
+    *,
+    target_id: uuid.UUID,
+    role: Role | None,
+    status: UserStatus | None,
+) -> User:
+    """Change a user's role or status; a ban or a deactivation also ends its sessions."""
     target = await get_user(target_id)
-    if target.id == admin.id and (
-        (role is not None and role != Role.ADMIN) or (status not in (None, UserStatus.ACTIVE))
-    ):
-        raise BadRequest("Admins cannot demote, mute or ban themselves", code="self_demotion")
-    changes: dict[str, Any] = {}
-    if role is not None and role != target.role:
-        changes["role"] = role
-    if status is not None and status != target.status:
-        changes["status"] = status
+    changes = rules.administration_changes(
+        admin_id=admin.id, target=target, role=role, status=status
+    )
     if not changes:
-        return target, False
+        return target
     for name, value in changes.items():
         setattr(target, name, value)
-    await target.save(update_fields=[*changes, "updated_at"])
-    await events.outbox.add(events.USER_UPDATED, user_event_data(target, changed=list(changes)))
-    must_revoke = changes.get("status") in (UserStatus.BANNED, UserStatus.INACTIVE)
-    return target, must_revoke
+    await queries.save_user(target, changes)
+    await outbox.add(EVENTS.user_updated, user_event_data(target, changed=list(changes)))
+    reason = rules.revocation_reason(changes)
+    if reason is not None:
+        await revoke_sessions(ctx, user=target, reason=reason)
+    return target
+
+
+async def assign_role(*, email: str, role: Role) -> User | None:
+    """Bootstrap (``python -m auth_service set-role``): give an existing account a role; None
+    when no account uses ``email``. The first admin cannot be made over HTTP."""
+    user = await queries.user_by_email(normalise_email(email))
+    if user is None:
+        return None
+    user.role = role
+    await queries.save_user(user, ["role"])
+    await outbox.add(EVENTS.user_updated, user_event_data(user, changed=["role"]))
+    return user

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from redis.asyncio import Redis
 
 from auth_service.auth.models import AuthSession, MailRequest
 from auth_service.settings import AuthSettings
 from auth_service.users.models import User
+from chassis.errors import RateLimited
+from chassis.ratelimit import RateLimiter
 from chassis.testing import assert_error, outbox_rows
 from tests.conftest import PASSWORD, bearer, create_user, signin, signup
 
@@ -81,11 +84,6 @@ async def test_limits_are_shared_through_redis(
     client: httpx.AsyncClient, settings: AuthSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A limiter in another process (built from scratch on the same Redis) sees the same count."""
-    from redis.asyncio import Redis
-
-    from chassis.errors import RateLimited
-    from chassis.ratelimit import RateLimiter
-
     monkeypatch.setattr(settings, "signin_per_email", (2, 900))
     body = {"email": "shared@example.com", "password": "wrong password!"}
     assert (await client.post("/api/v1/auth/signin", json=body)).status_code == 401

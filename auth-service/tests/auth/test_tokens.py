@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import uuid
@@ -263,8 +264,6 @@ async def test_reuse_only_revokes_that_family(client: httpx.AsyncClient) -> None
 
 
 async def test_concurrent_refresh_with_one_token_issues_one_pair(client: httpx.AsyncClient) -> None:
-    import asyncio
-
     user = await create_user(client, "race@example.com")
     responses = await asyncio.gather(
         *(
