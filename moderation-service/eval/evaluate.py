@@ -8,6 +8,7 @@ lacks the service's dependencies, it re-runs itself with the service's virtualen
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 import sys
@@ -24,9 +25,10 @@ def main() -> int:
             os.execv(str(venv_python), [str(venv_python), __file__, *sys.argv[1:]])  # noqa: S606
         sys.exit(f"alt-profanity-check is not installed; create {SERVICE}/.venv first")
     sys.path.insert(0, str(SERVICE))
-    from moderation_service.eval import main as evaluate
-
-    return evaluate(sys.argv[1:])
+    # Found only now, on the path just added (and with the dependencies just checked).
+    evaluation = importlib.import_module("moderation_service.eval")
+    result: int = evaluation.main(sys.argv[1:])
+    return result
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ from moderation_service.core.vocabulary import BlocklistReason
 class ModerationSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="MODERATION_", extra="ignore")
 
-    service_name: str = "moderation"
     port: int = 8003
     database_url: str = "postgres://postgres@127.0.0.1:5432/social_moderation"
 

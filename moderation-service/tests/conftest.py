@@ -26,9 +26,9 @@ from chassis.clock import FrozenClock
 from chassis.events import Envelope, EventConsumer, stream_for
 from chassis.service import ServiceDefinition
 from chassis.testing import ContractValidator, EventBus, ServiceProcess, auth_service_process
-from moderation_service.core.context import ModerationContext, context_of
+from moderation_service.core.context import ModerationContext
 from moderation_service.core.service import build_definition
-from moderation_service.moderations.handlers import build_handlers
+from moderation_service.moderations.models import Moderation
 from moderation_service.settings import ModerationSettings
 
 os.environ.setdefault(
@@ -136,7 +136,8 @@ def users(auth_service: ServiceProcess) -> Users:
 
 @pytest.fixture
 def ctx(app: FastAPI) -> ModerationContext:
-    return context_of(app.state.resources)
+    context: ModerationContext = app.state.resources.context
+    return context
 
 
 @pytest.fixture
@@ -307,9 +308,19 @@ class Bus(EventBus):
 
 
 @pytest_asyncio.fixture
-async def bus(app: FastAPI, redis: Redis, contracts: ContractValidator) -> AsyncIterator[Bus]:
+async def bus(
+    app: FastAPI, redis: Redis, contracts: ContractValidator, service_definition: ServiceDefinition
+) -> AsyncIterator[Bus]:
+    """The service's consumer as the chassis builds it: its handlers (and the chassis's token
+    eviction) and its per-batch hook."""
     resources = app.state.resources
-    consumer = EventConsumer(redis, group="moderation", handlers=build_handlers(resources))
+    assert service_definition.before_batch is not None
+    consumer = EventConsumer(
+        redis,
+        group="moderation",
+        handlers=service_definition.bind_handlers(resources),
+        before_batch=service_definition.before_batch(resources),
+    )
     await consumer.ensure_groups()
     yield Bus(
         redis,
@@ -335,8 +346,6 @@ async def make_case(
 ) -> Any:
     """A case written straight to the database (for listing and pagination tests); a post's
     status is ``post_status`` (comments have none)."""
-    from moderation_service.moderations.models import Moderation
-
     now = datetime.now(timezone.utc)
     return await Moderation.create(
         id=uuid.uuid4(),
@@ -364,3 +373,25 @@ async def make_case(
         appealed=appealed,
         queued=(status == "PENDING_REVIEW" or appealed) if queued is None else queued,
     )
+
+
+def case_in_memory(**fields: Any) -> Moderation:
+    """A case that is never saved, for the pure rules: an approved post unless told otherwise."""
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+    defaults: dict[str, Any] = {
+        "id": uuid.uuid4(),
+        "content_type": "POST",
+        "content_id": uuid.uuid4(),
+        "author_id": uuid.uuid4(),
+        "post_id": None,
+        "version_at": now,
+        "post_status": "POSTED",
+        "post_status_at": now,
+        "status": "APPROVED",
+        "decided_at": now,
+        "report_count": 0,
+        "open_reports": 0,
+        "appealed": False,
+        "content_deleted_at": None,
+    }
+    return Moderation(**{**defaults, **fields})

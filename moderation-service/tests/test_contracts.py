@@ -5,20 +5,24 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
+from chassis.service import Resources
 from chassis.testing import ContractValidator
-from moderation_service.core import events
+from moderation_service.core.events import EVENTS
+from moderation_service.core.service import build_definition
 from moderation_service.core.vocabulary import ContentType, Reason
-from moderation_service.moderations import handlers
+from moderation_service.deletions import consumers as deletions
+from moderation_service.screening import consumers as screening
+from moderation_service.settings import ModerationSettings
 
 CONSUMED: dict[str, type[BaseModel]] = {
-    events.POST_CREATED: handlers.PostCreated,
-    events.POST_UPDATED: handlers.PostUpdated,
-    events.POST_DELETED: handlers.PostDeleted,
-    events.POST_COMMENT_CREATED: handlers.CommentCreated,
-    events.POST_COMMENT_UPDATED: handlers.CommentUpdated,
-    events.POST_COMMENT_DELETED: handlers.CommentDeleted,
-    events.CONTENT_REMOVED: handlers.ContentRemoved,
-    events.USER_DELETED: handlers.UserDeleted,
+    EVENTS.post_created: screening.PostCreated,
+    EVENTS.post_updated: screening.PostUpdated,
+    EVENTS.post_deleted: deletions.PostDeleted,
+    EVENTS.post_comment_created: screening.CommentCreated,
+    EVENTS.post_comment_updated: screening.CommentUpdated,
+    EVENTS.post_comment_deleted: deletions.CommentDeleted,
+    EVENTS.content_removed: deletions.ContentRemoved,
+    EVENTS.user_deleted: deletions.UserDeleted,
 }
 
 
@@ -32,27 +36,31 @@ def test_what_we_read_is_always_there(
 
 
 def test_every_handled_type_has_a_contract(contracts: ContractValidator) -> None:
-    from chassis.service import Resources
+    """The consumer handles exactly the consumed events and the chassis's token evictions,
+    each with a contract."""
+    definition = build_definition(ModerationSettings(environment="test"))
 
     class Verifier:
         async def evict_user(self, user_id: str) -> None: ...
 
     resources = Resources(
-        settings=None,  # type: ignore[arg-type]
+        settings=definition.settings,
         redis=None,  # type: ignore[arg-type]
         http=None,  # type: ignore[arg-type]
         token_verifier=Verifier(),  # type: ignore[arg-type]
-        extras={"moderation": object()},
+        context=object(),
     )
-    for event_type in handlers.build_handlers(resources):
+    handled = definition.bind_handlers(resources)
+    assert set(handled) == {*CONSUMED, EVENTS.user_tokens_revoked, EVENTS.user_updated}
+    for event_type in handled:
         contracts.schema_for(event_type)
 
 
 def test_the_removal_request_contract_matches_our_vocabulary(contracts: ContractValidator) -> None:
-    schema = contracts.schema_for(events.CONTENT_REMOVAL_REQUESTED)
+    schema = contracts.schema_for(EVENTS.content_removal_requested)
     assert schema["properties"]["producer"] == {"const": "moderation"}
     data = schema["properties"]["data"]["properties"]
     assert data["reason"]["enum"] == [r.value for r in Reason]
     assert data["content_type"]["enum"] == [c.value for c in ContentType]
-    removed = contracts.schema_for(events.CONTENT_REMOVED)["properties"]["data"]["properties"]
+    removed = contracts.schema_for(EVENTS.content_removed)["properties"]["data"]["properties"]
     assert removed["reason"]["enum"] == [r.value for r in Reason]

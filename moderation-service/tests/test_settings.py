@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from moderation_service.core.context import build_analyzer
+from moderation_service.analysis.analyzer import build_analyzer
 from moderation_service.settings import ModerationSettings
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MODERATION_DATABASE_URL")
     settings = ModerationSettings()
-    assert settings.port == 8003 and settings.service_name == "moderation"
+    assert settings.port == 8003
     assert settings.database_url.endswith("/social_moderation")
     assert (settings.review_threshold, settings.removal_threshold) == (0.5, 0.9)
     assert settings.reports_to_review == 3 and settings.appeal_window_days == 7

@@ -43,14 +43,14 @@ import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from moderation_service.analysis.blocklist import Blocklist, BlocklistHit, BlocklistScan
 from moderation_service.analysis.profanity import BatchingScorer, ProfanityModel
 from moderation_service.analysis.spam import SpamResult, load_phrases, spam_rules
 from moderation_service.analysis.text import deobfuscated, model_segments
-from moderation_service.core.vocabulary import REASON_PRECEDENCE, Reason
+from moderation_service.core.vocabulary import REASON_PRECEDENCE, Decision, Reason
+from moderation_service.settings import ModerationSettings
 
 logger = logging.getLogger("moderation_service.analysis")
 
@@ -59,12 +59,6 @@ DEFAULT_BUDGET_SECONDS = 2.0
 # loop, and on at most two threads, so texts that outlive their budget (their thread cannot be
 # stopped; it finishes and its result is dropped) never take more than two cores.
 _RULES_EXECUTOR = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
-
-
-class Decision(str, Enum):
-    APPROVE = "APPROVE"
-    REVIEW = "REVIEW"
-    REMOVE = "REMOVE"
 
 
 @dataclass(frozen=True)
@@ -123,6 +117,15 @@ def model_inputs(text: str) -> list[str]:
     return [*inputs, plain] if plain else inputs
 
 
+def decision_for(score: float, thresholds: Thresholds) -> Decision:
+    """REMOVE from the removal threshold up, REVIEW from the review threshold, else APPROVE."""
+    if score >= thresholds.removal:
+        return Decision.REMOVE
+    if score >= thresholds.review:
+        return Decision.REVIEW
+    return Decision.APPROVE
+
+
 def decide(
     *,
     offensive: float,
@@ -148,12 +151,7 @@ def decide(
     else:
         candidates.append((offensive, Reason.OFFENSIVE_CONTENT))
     score, reason = max(candidates, key=lambda c: (c[0], REASON_PRECEDENCE[c[1]]))
-    if score >= thresholds.removal:
-        decision = Decision.REMOVE
-    elif score >= thresholds.review:
-        decision = Decision.REVIEW
-    else:
-        decision = Decision.APPROVE
+    decision = decision_for(score, thresholds)
     return Analysis(
         decision=decision,
         reason=None if decision is Decision.APPROVE else reason,
@@ -232,8 +230,20 @@ class Analyzer:
         )
 
     async def prime(self, texts: Sequence[str]) -> None:
-        """Score the model inputs of many texts in one call, ahead of their ``analyze``."""
+        """Score the model inputs of many texts in one call, ahead of their ``analyze``.
 
+        Within ``budget_seconds`` too: priming that takes longer is given up (the texts are then
+        analysed one by one, each within its own budget), so a hostile text in a batch cannot
+        hold the consumer outside the budget."""
+        try:
+            await asyncio.wait_for(self._prime(texts), self.budget_seconds)
+        except TimeoutError:
+            logger.warning(
+                "priming over its time budget; the batch is analysed text by text",
+                extra={"budget_seconds": self.budget_seconds, "texts": len(texts)},
+            )
+
+    async def _prime(self, texts: Sequence[str]) -> None:
         def pieces() -> list[str]:
             return [piece for text in texts for piece in self._prepare(text)[0]]
 
@@ -271,3 +281,22 @@ class Analyzer:
             results.append(self._combine(text, scan, flat[offset : offset + len(inputs)], 0))
             offset += len(inputs)
         return results
+
+
+def thresholds_from(settings: ModerationSettings) -> Thresholds:
+    return Thresholds(
+        review=settings.review_threshold,
+        removal=settings.removal_threshold,
+        blocklist_alone=settings.blocklist_alone_score,
+        duplicate_limit=settings.duplicate_limit,
+    )
+
+
+def build_analyzer(settings: ModerationSettings, model: ProfanityModel | None = None) -> Analyzer:
+    """The analyzer the settings describe (the bundled blocklist plus their extra terms)."""
+    return Analyzer(
+        model=model or ProfanityModel(),
+        blocklist=Blocklist.bundled(settings.blocklist_extra),
+        thresholds=thresholds_from(settings),
+        budget_seconds=settings.analysis_budget_seconds,
+    )

@@ -21,6 +21,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+from profanity_check import predict_prob, profanity_check
+from scipy.special import expit
+
 PACKAGE = "alt-profanity-check"
 
 # Start-up probes for the direct path: clean, offensive, mixed, empty and long texts.
@@ -45,9 +49,6 @@ class LinearCalibratedScorer:
     """
 
     def __init__(self, vectorizer: Any, model: Any) -> None:
-        import numpy as np
-        from scipy.special import expit
-
         folds = model.calibrated_classifiers_
         if getattr(model, "method", None) != "sigmoid" or len(model.classes_) != 2:
             raise ValueError("not a binary sigmoid-calibrated model")
@@ -72,11 +73,10 @@ class LinearCalibratedScorer:
 
 
 class ProfanityModel:
-    """Loads the model once (about 1.5 s: import it at start-up, not per request)."""
+    """The package's model (loaded when this module is imported, about a second) and, when it
+    agrees on the probes, the direct scorer over it; build one at start-up, not per request."""
 
     def __init__(self, *, direct: bool = True) -> None:
-        from profanity_check import predict_prob, profanity_check
-
         self._predict: Callable[[list[str]], Any] = predict_prob
         self.direct = False
         if direct:

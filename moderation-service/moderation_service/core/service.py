@@ -1,18 +1,22 @@
-"""The moderation service described once for the chassis: settings, models, routers, handlers,
-jobs."""
+"""The moderation service described once for the chassis: settings, models, routers,
+consumers, the per-batch hook, jobs."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
+from chassis.events.registry import Consumers
 from chassis.service import Resources, ScheduledJob, ServiceDefinition
 from moderation_service.analysis.router import router as analysis_router
-from moderation_service.core.context import context_of, install_context
-from moderation_service.moderations.handlers import build_handlers
-from moderation_service.moderations.models import TextFingerprint
-from moderation_service.moderations.router import router as moderations_router
+from moderation_service.appeals.router import router as appeals_router
+from moderation_service.core.context import ModerationContext, build_context
+from moderation_service.decisions.router import router as decisions_router
+from moderation_service.deletions import consumers as deletions
+from moderation_service.queue.router import router as queue_router
 from moderation_service.reports.router import router as reports_router
+from moderation_service.screening import consumers as screening
+from moderation_service.screening.consumers import prime_batch
+from moderation_service.screening.service import prune_fingerprints
 from moderation_service.settings import ModerationSettings, get_settings
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
@@ -30,14 +34,12 @@ Sign in at the auth service and use its access token (**Authorize**).
 
 
 def jobs(resources: Resources) -> list[ScheduledJob]:
-    ctx = context_of(resources)
+    ctx: ModerationContext = resources.context
 
-    async def prune_fingerprints() -> int:
-        """Forget text fingerprints older than twice the duplicate window."""
-        window = timedelta(hours=ctx.settings.duplicate_window_hours)
-        return await TextFingerprint.filter(seen_at__lt=ctx.now() - 2 * window).delete()
+    async def prune() -> int:
+        return await prune_fingerprints(ctx)
 
-    return [ScheduledJob(3600, "text-fingerprints-prune", prune_fingerprints)]
+    return [ScheduledJob(3600, "text-fingerprints-prune", prune)]
 
 
 def build_definition(settings: ModerationSettings | None = None) -> ServiceDefinition:
@@ -51,10 +53,12 @@ def build_definition(settings: ModerationSettings | None = None) -> ServiceDefin
         migrations_dir=SERVICE_ROOT / "migrations",
         title="Moderation service",
         description=DESCRIPTION,
-        routers=[moderations_router, reports_router, analysis_router],
-        handlers=build_handlers,
+        routers=[queue_router, decisions_router, appeals_router, reports_router, analysis_router],
+        build_context=build_context,
+        consumers=Consumers.merge(screening.consumers, deletions.consumers),
+        # Once per read, outside its transaction: the batch's texts in one model call.
+        before_batch=lambda resources: lambda envelopes: prime_batch(resources.context, envelopes),
         jobs=jobs,
-        on_startup=install_context,
         openapi_tags=[
             {"name": "moderations", "description": "The review queue, decisions and appeals"},
             {"name": "reports", "description": "Users report posts and comments"},

@@ -11,6 +11,14 @@ class ContentType(str, Enum):
     COMMENT = "COMMENT"
 
 
+class Decision(str, Enum):
+    """What an analysis decides (``analysis.analyzer.decide``), kept with each case."""
+
+    APPROVE = "APPROVE"
+    REVIEW = "REVIEW"
+    REMOVE = "REMOVE"
+
+
 class PostStatus(str, Enum):
     """A post's status at the post service (``post_created`` / ``post_updated``): only a
     POSTED post is visible to anyone but its author."""

@@ -34,9 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from moderation_service.analysis.analyzer import Analysis, Analyzer, Decision
+from moderation_service.analysis.analyzer import Analysis, Analyzer, Decision, build_analyzer
 from moderation_service.analysis.blocklist import DATA_FILE, parse_blocklist
 from moderation_service.core.vocabulary import Reason
+from moderation_service.settings import ModerationSettings
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATASET = SERVICE_ROOT / "eval" / "dataset.csv"
@@ -203,9 +204,6 @@ def evaluate(analyzer: Analyzer, rows: Sequence[Row]) -> Evaluation:
 
 
 def build_default_analyzer() -> Analyzer:
-    from moderation_service.core.context import build_analyzer
-    from moderation_service.settings import ModerationSettings
-
     return build_analyzer(ModerationSettings())
 
 

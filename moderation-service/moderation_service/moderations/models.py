@@ -6,8 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
-from moderation_service.analysis.analyzer import Decision
-from moderation_service.core.vocabulary import ContentType, PostStatus, Reason
+from moderation_service.core.vocabulary import ContentType, Decision, PostStatus, Reason
 
 
 class ModerationStatus(str, Enum):

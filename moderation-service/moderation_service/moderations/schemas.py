@@ -8,8 +8,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from chassis.schemas import RequestModel
 from chassis.text import multiline_text
-from moderation_service.analysis.analyzer import Decision
-from moderation_service.core.vocabulary import ContentType, Reason
+from moderation_service.core.vocabulary import ContentType, Decision, Reason
 from moderation_service.moderations.models import (
     ActionType,
     ActorType,

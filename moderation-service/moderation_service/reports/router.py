@@ -8,6 +8,7 @@ from chassis.db import UnitOfWork
 from chassis.schemas import error_responses
 from chassis.tokens import CurrentUser
 from moderation_service.core.context import Ctx
+from moderation_service.moderations.dependencies import caller_id
 from moderation_service.reports import service
 from moderation_service.reports.schemas import ReportCreate, ReportRead
 
@@ -25,7 +26,7 @@ async def create_report(
     """Report a post or comment to the moderators (once per user and content)."""
     report = await service.report_content(
         ctx,
-        reporter_id=user.id,
+        reporter_id=caller_id(user),
         content_type=body.content_type,
         content_id=body.content_id,
         reason=body.reason,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +21,16 @@ from moderation_service.analysis.blocklist import Blocklist, BlocklistHit
 from moderation_service.analysis.profanity import BatchingScorer, ProfanityModel
 from moderation_service.analysis.spam import SpamResult
 from moderation_service.core.vocabulary import Reason
-from tests.conftest import BORDERLINE, CLEAN, OFFENSIVE
+from moderation_service.screening.consumers import analysable_text
+from tests.conftest import (
+    BORDERLINE,
+    CLEAN,
+    OFFENSIVE,
+    comment_created,
+    post_created,
+    post_updated,
+    user_deleted,
+)
 
 MODEL = ProfanityModel()
 THRESHOLDS = Thresholds(review=0.5, removal=0.9, blocklist_alone=0.75)
@@ -30,8 +42,6 @@ def analyzer(blocklist: Blocklist | None = None) -> Analyzer:
 
 
 def test_the_model_is_named_with_its_installed_version() -> None:
-    from importlib.metadata import version
-
     assert MODEL.label == f"alt-profanity-check=={version('alt-profanity-check')}"
     assert MODEL.score([]) == []
 
@@ -39,9 +49,6 @@ def test_the_model_is_named_with_its_installed_version() -> None:
 def test_the_direct_scorer_gives_exactly_the_packages_probabilities() -> None:
     """The fast path is the package's arithmetic, not an approximation: every text of the
     evaluation set scores the same to the last bit, one at a time and as one batch."""
-    import csv
-    from pathlib import Path
-
     with (Path(__file__).parents[2] / "eval" / "dataset.csv").open(newline="") as f:
         texts = [row["text"] for row in csv.DictReader(f)]
     reference = ProfanityModel(direct=False)
@@ -211,9 +218,6 @@ async def test_priming_scores_a_batch_in_one_call_with_the_same_results() -> Non
 
 
 def test_the_texts_a_batch_primes() -> None:
-    from moderation_service.moderations.handlers import analysable_text
-    from tests.conftest import comment_created, post_created, post_updated, user_deleted
-
     post = post_created(author_id="a", content="body", title="Title")
     assert analysable_text(post) == "Title\nbody"
     assert analysable_text(post_updated(post, content="new")) == "Title\nnew"

@@ -17,10 +17,10 @@ import httpx
 import pytest
 
 from chassis.testing import outbox_rows, wait_until
-from moderation_service.analysis.analyzer import Analyzer, Decision
+from moderation_service.analysis.analyzer import Analyzer, Decision, build_analyzer
 from moderation_service.analysis.blocklist import Blocklist, BlocklistScan
 from moderation_service.analysis.spam import find_links, load_phrases, spam_rules
-from moderation_service.core.context import ModerationContext, build_analyzer
+from moderation_service.core.context import ModerationContext
 from moderation_service.core.vocabulary import Reason
 from moderation_service.moderations.models import Moderation, ModerationAction, ModerationStatus
 from moderation_service.settings import ModerationSettings

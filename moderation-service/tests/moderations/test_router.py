@@ -8,6 +8,7 @@ import uuid
 import httpx
 import pytest
 
+from chassis.pagination import encode_cursor
 from chassis.testing import assert_error, outbox_rows
 from moderation_service.moderations.models import Moderation, ModerationAction, ModerationStatus
 from tests.conftest import (
@@ -196,8 +197,6 @@ async def test_a_cursor_from_the_service_still_pages(
     client: httpx.AsyncClient, users: Users
 ) -> None:
     """The typed cursor keeps every kind of value the queue sorts on, extreme ones included."""
-    from chassis.pagination import encode_cursor
-
     low = await make_case(score=-1e-300, report_count=-(2**31))
     cursor = encode_cursor([True, 2**31 - 1, 1.5e300, "ffffffff-ffff-ffff-ffff-ffffffffffff"])
     page = await client.get(
