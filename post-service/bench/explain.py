@@ -22,8 +22,9 @@ from chassis.pagination import PageParams, encode_cursor, keyset_page
 from chassis.tokens import Identity
 from post_service.core.service import build_definition
 from post_service.core.vocabulary import CATEGORIES, Category
-from post_service.posts import service
+from post_service.posts import lists
 from post_service.posts.models import Post
+from post_service.posts.queries import hot_expression
 from post_service.settings import PostSettings
 
 DATABASE_URL = os.environ.get(
@@ -63,8 +64,7 @@ SELECT md5('post' || g)::uuid,
        CASE WHEN g % 100 < 90 THEN 'POSTED' WHEN g % 100 < 97 THEN 'DRAFT' ELSE 'ARCHIVED' END,
        t.at, t.at, CASE WHEN g % 100 < 90 OR g % 100 >= 97 THEN t.at END, t.at,
        e.views, e.comments, e.reactions, e.positive,
-       (e.positive + e.comments + 1)::float8
-           / power(least(extract(epoch from now() - t.at) / 3600.0, 192) + 2, 1.5)
+       {hot_expression(positive="e.positive", comments="e.comments", listed_at="t.at")}
 FROM generate_series($1::int, $2::int) g
 CROSS JOIN LATERAL (SELECT now() - random() * interval '365 days' + g * interval '0' AS at) t
 CROSS JOIN LATERAL (
@@ -115,9 +115,10 @@ async def cursor_at(conn: asyncpg.Connection, order: str, depth: int) -> str:
 
 async def measure(conn: asyncpg.Connection, capture: Capture, size: int) -> None:
     reader = Identity(
-        id=str(uuid.UUID(await conn.fetchval("SELECT md5('author1')"))),
+        id=uuid.UUID(await conn.fetchval("SELECT md5('author1')")),
         role="user",
         status="ACTIVE",
+        claims={},
     )
     depth = size * 8 // 10
     deep_recent = await cursor_at(conn, "recent", depth)
@@ -125,40 +126,38 @@ async def measure(conn: asyncpg.Connection, capture: Capture, size: int) -> None
     feed_rows = await conn.fetch(
         "SELECT p.listed_at, p.id FROM post p JOIN post_connection c ON c.other_id = p.author_id "
         "WHERE c.user_id = $1 AND p.status = 'POSTED' ORDER BY p.listed_at DESC, p.id DESC",
-        uuid.UUID(reader.id),
+        reader.id,
     )
     feed_deep = encode_cursor(list(feed_rows[len(feed_rows) * 8 // 10])) if feed_rows else None
-    F = service.PostFilters
+    F = lists.PostFilters
 
     cases: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
-        ("list, first page", lambda: service.list_posts(reader, filters=F(), page=PageParams())),
+        ("list, first page", lambda: lists.list_posts(reader, filters=F(), page=PageParams())),
         (
             f"list, page after row {depth}",
-            lambda: service.list_posts(reader, filters=F(), page=PageParams(cursor=deep_recent)),
+            lambda: lists.list_posts(reader, filters=F(), page=PageParams(cursor=deep_recent)),
         ),
         (
             "list sort=popular, first page",
-            lambda: service.list_posts(reader, filters=F(popular=True), page=PageParams()),
+            lambda: lists.list_posts(reader, filters=F(popular=True), page=PageParams()),
         ),
         (
             f"list sort=popular, page after row {depth}",
-            lambda: service.list_posts(
+            lambda: lists.list_posts(
                 reader, filters=F(popular=True), page=PageParams(cursor=deep_hot)
             ),
         ),
         (
             "list category=MUSIC",
-            lambda: service.list_posts(
-                reader, filters=F(category=Category.MUSIC), page=PageParams()
-            ),
+            lambda: lists.list_posts(reader, filters=F(category=Category.MUSIC), page=PageParams()),
         ),
         (
             "list q=coffee (common word)",
-            lambda: service.list_posts(reader, filters=F(q="coffee"), page=PageParams()),
+            lambda: lists.list_posts(reader, filters=F(q="coffee"), page=PageParams()),
         ),
         (
             "list q=w1234 (rare word)",
-            lambda: service.list_posts(reader, filters=F(q="w1234"), page=PageParams()),
+            lambda: lists.list_posts(reader, filters=F(q="w1234"), page=PageParams()),
         ),
         (
             "for comparison: chassis keyset_page (OR form), sort=popular, same deep page",
@@ -168,10 +167,10 @@ async def measure(conn: asyncpg.Connection, capture: Capture, size: int) -> None
                 order_by=("-hot", "-id"),
             ),
         ),
-        ("feed, first page", lambda: service.list_feed(reader, page=PageParams())),
+        ("feed, first page", lambda: lists.list_feed(reader, page=PageParams())),
         (
             "feed, page 80% deep",
-            lambda: service.list_feed(reader, page=PageParams(cursor=feed_deep)),
+            lambda: lists.list_feed(reader, page=PageParams(cursor=feed_deep)),
         ),
     ]
     print(f"\n######## {size:,} posts ########")

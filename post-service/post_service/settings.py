@@ -12,7 +12,6 @@ from chassis.settings import ServiceSettings
 class PostSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="POST_", extra="ignore")
 
-    service_name: str = "post"
     port: int = 8001
     database_url: str = "postgres://postgres@127.0.0.1:5432/social_post"
 

@@ -21,6 +21,7 @@ import pytest
 import pytest_asyncio
 from fastapi import FastAPI
 from redis.asyncio import Redis
+from tortoise import Tortoise
 
 from chassis.events import Envelope, EventConsumer
 from chassis.service import ServiceDefinition
@@ -32,7 +33,8 @@ from chassis.testing import (
     publish_event,
     relay_and_read,
 )
-from post_service.core.service import build_definition, handlers
+from post_service.core.context import PostContext
+from post_service.core.service import MODEL_MODULES, build_definition
 from post_service.settings import PostSettings
 
 os.environ.setdefault("POST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/social_post_test")
@@ -67,6 +69,13 @@ def settings(auth_service: ServiceProcess) -> PostSettings:
 @pytest.fixture(scope="session")
 def service_definition(settings: PostSettings) -> ServiceDefinition:
     return build_definition(settings)
+
+
+@pytest.fixture
+def orm_models() -> None:
+    """The models' relations resolved without any database, so that rule tests can build
+    posts in memory (``Post(author_id=...)``)."""
+    Tortoise.init_models(MODEL_MODULES, "models")
 
 
 @pytest.fixture(scope="session")
@@ -199,12 +208,21 @@ def resources(app: FastAPI) -> Any:
     return app.state.resources
 
 
+@pytest.fixture
+def ctx(app: FastAPI) -> PostContext:
+    """The running service's context, as its handlers get it."""
+    context: PostContext = app.state.resources.context
+    return context
+
+
 def make_consumer(app: FastAPI, redis: Redis, name: str = "test") -> EventConsumer:
-    """This service's consumer (group ``post``) with its real handlers."""
+    """This service's consumer (group ``post``) with its real handlers, bound by the chassis
+    (the service's consumers, then its token eviction)."""
+    definition = build_definition(app.state.settings)
     return EventConsumer(
         redis,
         group="post",
-        handlers=handlers(app.state.resources),
+        handlers=definition.bind_handlers(app.state.resources),
         consumer_name=f"post-{name}",
         block_ms=10,
     )

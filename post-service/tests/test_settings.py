@@ -1,12 +1,13 @@
-"""Settings come from ``POST_`` variables; the definition wires the handlers and jobs."""
+"""Settings come from ``POST_`` variables; the definition wires the consumers and jobs."""
 
 from __future__ import annotations
 
 import pytest
+from redis.asyncio import Redis
 
 from chassis.service import Resources
-from post_service.core import events
-from post_service.core.service import build_definition, handlers, jobs
+from post_service.core.context import build_context
+from post_service.core.service import build_definition, jobs
 from post_service.settings import PostSettings
 
 
@@ -20,7 +21,9 @@ def test_environment_prefix_and_defaults(monkeypatch: pytest.MonkeyPatch) -> Non
     assert settings.create_per_user == (5, 10)
 
 
-def test_definition_consumes_every_contracted_event(settings: PostSettings) -> None:
+async def test_definition_consumes_every_contracted_event(
+    settings: PostSettings, redis: Redis
+) -> None:
     definition = build_definition(settings)
     assert definition.name == "post"
 
@@ -28,22 +31,24 @@ def test_definition_consumes_every_contracted_event(settings: PostSettings) -> N
         async def evict_user(self, user_id: str) -> None:
             return None
 
-    resources = Resources(settings=settings, redis=None, http=None, token_verifier=FakeVerifier())  # type: ignore[arg-type]
-    assert set(handlers(resources)) == {
-        events.USER_REGISTERED,
-        events.USER_UPDATED,
-        events.USER_DELETED,
-        events.USER_CONNECTED,
-        events.USER_DISCONNECTED,
-        events.USER_TOKENS_REVOKED,
-        events.POST_COMMENT_CREATED,
-        events.POST_COMMENT_UPDATED,
-        events.POST_COMMENT_DELETED,
-        events.POST_REACTION_CREATED,
-        events.POST_REACTION_UPDATED,
-        events.POST_REACTION_DELETED,
-        events.POST_VIEWED,
-        events.CONTENT_REMOVAL_REQUESTED,
+    resources = Resources(settings=settings, redis=redis, http=None, token_verifier=FakeVerifier())  # type: ignore[arg-type]
+    resources.context = await build_context(resources)
+    # The service's consumers, and user_tokens_revoked for the chassis's token eviction alone.
+    assert set(definition.bind_handlers(resources)) == {
+        "user_registered",
+        "user_updated",
+        "user_deleted",
+        "user_connected",
+        "user_disconnected",
+        "user_tokens_revoked",
+        "post_comment_created",
+        "post_comment_updated",
+        "post_comment_deleted",
+        "post_reaction_created",
+        "post_reaction_updated",
+        "post_reaction_deleted",
+        "post_viewed",
+        "content_removal_requested",
     }
     assert [job.name for job in jobs(resources)] == [
         "hot-recompute",

@@ -16,13 +16,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from typing import Annotated
+import uuid
+from typing import Annotated, Any
 
 import httpx
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -34,22 +35,26 @@ logger = logging.getLogger("chassis.tokens")
 
 
 class Identity(BaseModel):
-    """Who the caller is, as the auth service reports it."""
+    """Who the caller is, as the auth service reports it: the id, role and status every service
+    decides on, and the identity's other claims as data (``claims["first_name"]``), which the
+    chassis does not interpret."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(frozen=True)
 
-    id: str
-    email: str | None = None
-    first_name: str = ""
-    last_name: str = ""
+    id: uuid.UUID
     role: str
     status: str
-    is_verified: bool = False
-    total_connections: int = 0
+    claims: dict[str, Any] = Field(default_factory=dict)
 
-    @property
-    def display_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+    @model_validator(mode="before")
+    @classmethod
+    def _collect_claims(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            core = {k: v for k, v in data.items() if k in ("id", "role", "status", "claims")}
+            extra = {k: v for k, v in data.items() if k not in core}
+            core["claims"] = {**extra, **(data.get("claims") or {})}
+            return core
+        return data
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

@@ -32,14 +32,20 @@ class UserSeed:
 
 def identity_id(user: Identity) -> uuid.UUID:
     """The caller's id as the projection stores it."""
-    return uuid.UUID(str(user.id))
+    return user.id
+
+
+def _claim(user: Identity, name: str) -> str:
+    value = user.claims.get(name)
+    return value if isinstance(value, str) else ""
 
 
 def seed_of(user: Identity) -> UserSeed:
+    """The names come from the identity's claims (the chassis does not interpret them)."""
     return UserSeed(
         id=identity_id(user),
-        first_name=user.first_name[:NAME_LENGTH],
-        last_name=user.last_name[:NAME_LENGTH],
+        first_name=_claim(user, "first_name")[:NAME_LENGTH],
+        last_name=_claim(user, "last_name")[:NAME_LENGTH],
         status=user.status[:STATUS_LENGTH],
     )
 

@@ -1,14 +1,12 @@
-"""What the post service's endpoints need, built once at start-up."""
+"""What the post service's endpoints and handlers need, built once at start-up."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
-
 from chassis.ratelimit import RateLimiter
-from chassis.service import Resources
+from chassis.service import ContextDep, Resources
 from post_service.settings import PostSettings
 
 
@@ -18,17 +16,10 @@ class PostContext:
     limiter: RateLimiter
 
 
-async def install_context(resources: Resources) -> None:
+async def build_context(resources: Resources) -> PostContext:
     settings = resources.settings
     assert isinstance(settings, PostSettings)
-    resources.extras["post"] = PostContext(
-        settings=settings, limiter=RateLimiter(resources.redis, prefix="post")
-    )
+    return PostContext(settings=settings, limiter=RateLimiter(resources.redis, prefix="post"))
 
 
-async def get_context(request: Request) -> PostContext:
-    context: PostContext = request.app.state.resources.extras["post"]
-    return context
-
-
-Ctx = Annotated[PostContext, Depends(get_context)]
+Ctx = Annotated[PostContext, ContextDep]

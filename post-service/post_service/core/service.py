@@ -1,20 +1,19 @@
-"""The post service described once for the chassis: settings, models, routers, handlers, jobs."""
+"""The post service described once for the chassis: settings, models, routers, context,
+consumers, jobs."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
 
-from chassis.events import Envelope, Handler
+from chassis.events.registry import Consumers
 from chassis.service import Resources, ScheduledJob, ServiceDefinition
-from chassis.tokens import token_eviction_handler
-from post_service.authors import handlers as authors
-from post_service.core import events
-from post_service.core.context import install_context
-from post_service.counters import handlers as counters
+from post_service.authors.consumers import consumers as authors_consumers
+from post_service.core.context import PostContext, build_context
+from post_service.counters.consumers import consumers as counters_consumers
 from post_service.counters.service import prune_orphan_items, reconcile_counters
 from post_service.nft.router import router as nft_router
-from post_service.posts import handlers as posts
+from post_service.posts.consumers import consumers as posts_consumers
 from post_service.posts.router import router as posts_router
 from post_service.posts.service import prune_idempotency_keys, recompute_hot
 from post_service.settings import PostSettings, get_settings
@@ -44,34 +43,12 @@ views, 0 to 1. **popularity** = views / max(author's connections, 1), 0 to 100.
 """
 
 
-def handlers(resources: Resources) -> dict[str, Handler]:
-    evict = token_eviction_handler(resources.token_verifier)
-
-    async def on_user_updated(event: Envelope) -> None:
-        await authors.on_user_profile(event)
-        await evict(event)
-
-    return {
-        events.USER_REGISTERED: authors.on_user_profile,
-        events.USER_UPDATED: on_user_updated,
-        events.USER_DELETED: authors.on_user_deleted,
-        events.USER_CONNECTED: authors.on_user_connected,
-        events.USER_DISCONNECTED: authors.on_user_disconnected,
-        events.USER_TOKENS_REVOKED: evict,
-        events.POST_COMMENT_CREATED: counters.on_comment_created,
-        events.POST_COMMENT_UPDATED: counters.on_comment_updated,
-        events.POST_COMMENT_DELETED: counters.on_comment_deleted,
-        events.POST_REACTION_CREATED: counters.on_reaction_created,
-        events.POST_REACTION_UPDATED: counters.on_reaction_updated,
-        events.POST_REACTION_DELETED: counters.on_reaction_deleted,
-        events.POST_VIEWED: counters.on_post_viewed,
-        events.CONTENT_REMOVAL_REQUESTED: posts.on_content_removal_requested,
-    }
+CONSUMERS = Consumers.merge(authors_consumers, counters_consumers, posts_consumers)
 
 
 def jobs(resources: Resources) -> list[ScheduledJob]:
-    settings = resources.settings
-    assert isinstance(settings, PostSettings)
+    ctx: PostContext = resources.context
+    settings = ctx.settings
     keep_keys = timedelta(hours=settings.idempotency_key_hours)
 
     async def prune_keys() -> int:
@@ -97,9 +74,9 @@ def build_definition(settings: PostSettings | None = None) -> ServiceDefinition:
         title="Post service",
         description=DESCRIPTION,
         routers=[posts_router, nft_router],
-        handlers=handlers,
+        build_context=build_context,
+        consumers=CONSUMERS,
         jobs=jobs,
-        on_startup=install_context,
         openapi_tags=[
             {"name": "posts", "description": "Posts, lists, search and the home feed"},
             {"name": "nft", "description": "NFT metadata of published posts"},

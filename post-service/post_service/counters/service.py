@@ -21,90 +21,99 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise import connections
-from tortoise.backends.base.client import BaseDBAsyncClient
-
+from post_service.counters import queries
 from post_service.counters.models import ItemKind, ItemState
-from post_service.posts.ranking import hot_sql
 
 logger = logging.getLogger("post.counters")
 
 POSITIVE_REACTIONS = frozenset({"LIKE", "LOVE", "FUNNY", "JOY"})
-
-_COUNTER = {
-    ItemKind.VIEW: "total_views",
-    ItemKind.COMMENT: "total_comments",
-    ItemKind.REACTION: "total_reactions",
-}
-
-# The hot score over the counters as they are after this change (constants only, no input).
-_HOT_AFTER = hot_sql(
-    positive="GREATEST(positive_reactions + $5, 0)", comments="GREATEST(total_comments + $3, 0)"
-)
-_APPLY_SQL = (
-    "UPDATE post SET "  # noqa: S608 (constants only)
-    "total_views = GREATEST(total_views + $2, 0), "
-    "total_comments = GREATEST(total_comments + $3, 0), "
-    "total_reactions = GREATEST(total_reactions + $4, 0), "
-    "positive_reactions = GREATEST(positive_reactions + $5, 0), "
-    f"hot = {_HOT_AFTER} "
-    "WHERE id = $1"
-)
 
 
 def is_positive(reaction_type: str) -> bool:
     return reaction_type in POSITIVE_REACTIONS
 
 
-def _db() -> BaseDBAsyncClient:
-    return connections.get("default")
+# --- rules --------------------------------------------------------------------------------
 
 
-async def _apply(post_id: uuid.UUID, kind: ItemKind, sign: int, positive_delta: int) -> None:
-    deltas = {counter: 0 for counter in _COUNTER.values()}
-    deltas[_COUNTER[kind]] = sign
-    await _db().execute_query(
-        _APPLY_SQL,
-        [
-            post_id,
-            deltas["total_views"],
-            deltas["total_comments"],
-            deltas["total_reactions"],
-            positive_delta,
-        ],
-    )
+@dataclass(frozen=True)
+class Item:
+    """A counted item as stored (its row locked)."""
+
+    post_id: uuid.UUID
+    state: ItemState
+    positive: bool
+    changed_at: datetime
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, Any]) -> Item:
+        return cls(
+            post_id=row["post_id"],
+            state=ItemState(row["state"]),
+            positive=row["positive"],
+            changed_at=row["changed_at"],
+        )
 
 
-async def _lock(item_id: uuid.UUID) -> dict[str, Any] | None:
-    rows = await _db().execute_query_dict(
-        "SELECT post_id, state, positive, changed_at FROM post_counted_item "
-        "WHERE item_id = $1 FOR UPDATE",
-        [item_id],
-    )
-    return rows[0] if rows else None
+@dataclass(frozen=True)
+class Delta:
+    """How a post's counters move: ``count`` on the kind's counter, ``positive`` on
+    ``positive_reactions``."""
+
+    kind: ItemKind
+    count: int
+    positive: int
+
+    def counters(self) -> dict[str, int]:
+        """The change of each of the post's counters."""
+        return {
+            "views": self.count if self.kind == ItemKind.VIEW else 0,
+            "comments": self.count if self.kind == ItemKind.COMMENT else 0,
+            "reactions": self.count if self.kind == ItemKind.REACTION else 0,
+            "positive": self.positive,
+        }
 
 
-async def _insert(
-    item_id: uuid.UUID,
-    *,
-    kind: ItemKind,
-    post_id: uuid.UUID,
-    state: ItemState,
-    positive: bool,
-    at: datetime,
-) -> bool:
-    """Insert the item; False when a concurrent transaction inserted it first (it is then
-    committed, and the caller locks and re-reads it)."""
-    rows = await _db().execute_query_dict(
-        "INSERT INTO post_counted_item (item_id, kind, post_id, state, positive, changed_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (item_id) DO NOTHING RETURNING item_id",
-        [item_id, kind.value, post_id, state.value, positive, at],
-    )
-    return bool(rows)
+def counted(kind: ItemKind, *, positive: bool) -> Delta:
+    """A new live item: one more of its kind (and one more positive reaction if it is)."""
+    return Delta(kind, +1, +1 if positive else 0)
+
+
+def uncounted(kind: ItemKind, item: Item) -> Delta | None:
+    """A delete of a stored item: one fewer if it was live; a tombstone changes nothing."""
+    if item.state != ItemState.LIVE:
+        return None
+    return Delta(kind, -1, -1 if item.positive else 0)
+
+
+def change_of(
+    kind: ItemKind, item: Item, *, positive: bool, at: datetime
+) -> tuple[bool, Delta | None]:
+    """An update of a stored item: (whether the item takes it, how the counters move). Only a
+    live item and only a change newer than the last one count; only a flip of positive moves a
+    counter."""
+    if item.state != ItemState.LIVE or item.changed_at >= at:
+        return False, None
+    if item.positive == positive:
+        return True, None
+    return True, Delta(kind, 0, +1 if positive else -1)
+
+
+# --- changes ------------------------------------------------------------------------------
+
+
+async def _lock(item_id: uuid.UUID) -> Item | None:
+    row = await queries.lock_item(item_id)
+    return Item.of_row(row) if row is not None else None
+
+
+async def _apply(post_id: uuid.UUID, delta: Delta) -> None:
+    await queries.add_to_counters(post_id, **delta.counters())
 
 
 async def record_created(
@@ -114,10 +123,10 @@ async def record_created(
     while True:
         if await _lock(item_id) is not None:
             return False  # a duplicate, or a tombstone: its delete already won
-        if await _insert(
+        if await queries.insert_item(
             item_id, kind=kind, post_id=post_id, state=ItemState.LIVE, positive=positive, at=at
         ):
-            await _apply(post_id, kind, +1, +1 if positive else 0)
+            await _apply(post_id, counted(kind, positive=positive))
             return True
 
 
@@ -126,20 +135,18 @@ async def record_deleted(
 ) -> bool:
     """A comment or reaction is gone: un-count it once, or leave a tombstone for its create."""
     while True:
-        row = await _lock(item_id)
-        if row is None:
-            if await _insert(
+        item = await _lock(item_id)
+        if item is None:
+            if await queries.insert_item(
                 item_id, kind=kind, post_id=post_id, state=ItemState.DELETED, positive=False, at=at
             ):
                 return False
             continue
-        if row["state"] != ItemState.LIVE.value:
+        delta = uncounted(kind, item)
+        if delta is None:
             return False
-        await _db().execute_query(
-            "UPDATE post_counted_item SET state = $2, changed_at = $3 WHERE item_id = $1",
-            [item_id, ItemState.DELETED.value, at],
-        )
-        await _apply(row["post_id"], kind, -1, -1 if row["positive"] else 0)
+        await queries.mark_item_deleted(item_id, at=at)
+        await _apply(item.post_id, delta)
         return True
 
 
@@ -150,24 +157,32 @@ async def record_changed(
     matters here, and only the newest change (by ``occurred_at``) wins. An update that arrives
     before its create proves the item exists: it is counted now, and the create then finds it."""
     while True:
-        row = await _lock(item_id)
-        if row is None:
-            if await _insert(
+        item = await _lock(item_id)
+        if item is None:
+            if await queries.insert_item(
                 item_id, kind=kind, post_id=post_id, state=ItemState.LIVE, positive=positive, at=at
             ):
-                await _apply(post_id, kind, +1, +1 if positive else 0)
+                await _apply(post_id, counted(kind, positive=positive))
                 return True
             continue
-        if row["state"] != ItemState.LIVE.value or row["changed_at"] >= at:
+        takes, delta = change_of(kind, item, positive=positive, at=at)
+        if takes:
+            await queries.set_item_positive(item_id, positive=positive, at=at)
+        if delta is None:
             return False
-        await _db().execute_query(
-            "UPDATE post_counted_item SET positive = $2, changed_at = $3 WHERE item_id = $1",
-            [item_id, positive, at],
-        )
-        if row["positive"] == positive:
-            return False
-        await _apply(row["post_id"], kind, 0, +1 if positive else -1)
+        await _apply(item.post_id, delta)
         return True
+
+
+async def forget_post(post_id: uuid.UUID) -> None:
+    """The post is deleted: its counted items go with it."""
+    await queries.delete_items_of_post(post_id)
+
+
+async def prune_orphan_items(*, older_than: timedelta) -> int:
+    """Items of posts that no longer exist (events that arrived after the post was deleted),
+    once they are too old to be waiting for their post."""
+    return await queries.prune_orphan_items(older_than=older_than)
 
 
 # --- reconciliation -----------------------------------------------------------------------
@@ -181,28 +196,7 @@ class Drift:
     counted: int
 
 
-_RECONCILE_SQL = """
-WITH live AS (
-    SELECT post_id,
-           count(*) FILTER (WHERE kind = 'view') AS total_views,
-           count(*) FILTER (WHERE kind = 'comment') AS total_comments,
-           count(*) FILTER (WHERE kind = 'reaction') AS total_reactions,
-           count(*) FILTER (WHERE kind = 'reaction' AND positive) AS positive_reactions
-    FROM post_counted_item WHERE state = 'live' GROUP BY post_id
-)
-SELECT p.id,
-       p.total_views, COALESCE(l.total_views, 0) AS counted_views,
-       p.total_comments, COALESCE(l.total_comments, 0) AS counted_comments,
-       p.total_reactions, COALESCE(l.total_reactions, 0) AS counted_reactions,
-       p.positive_reactions, COALESCE(l.positive_reactions, 0) AS counted_positive
-FROM post p LEFT JOIN live l ON l.post_id = p.id
-WHERE p.total_views <> COALESCE(l.total_views, 0)
-   OR p.total_comments <> COALESCE(l.total_comments, 0)
-   OR p.total_reactions <> COALESCE(l.total_reactions, 0)
-   OR p.positive_reactions <> COALESCE(l.positive_reactions, 0)
-ORDER BY p.id
-"""
-
+# Each stored counter and the name of its count in ``queries.counter_mismatches`` rows.
 _PAIRS = (
     ("total_views", "counted_views"),
     ("total_comments", "counted_comments"),
@@ -211,16 +205,20 @@ _PAIRS = (
 )
 
 
-async def reconcile_counters() -> list[Drift]:
-    """Compare every post's counters with its live counted items (one consistent snapshot) and
-    log each difference. It reports, it does not repair: a drift is a bug to find."""
-    rows = await _db().execute_query_dict(_RECONCILE_SQL)
-    drifts = [
-        Drift(post_id=row["id"], counter=stored, stored=row[stored], counted=row[counted])
+def drifts_of(rows: Sequence[Mapping[str, Any]]) -> list[Drift]:
+    """One drift per counter that differs from its count, post by post."""
+    return [
+        Drift(post_id=row["id"], counter=stored, stored=row[stored], counted=row[count])
         for row in rows
-        for stored, counted in _PAIRS
-        if row[stored] != row[counted]
+        for stored, count in _PAIRS
+        if row[stored] != row[count]
     ]
+
+
+async def reconcile_counters() -> list[Drift]:
+    """Compare every post's counters with its live counted items and log each difference. It
+    reports, it does not repair: a drift is a bug to find."""
+    drifts = drifts_of(await queries.counter_mismatches())
     for drift in drifts:
         logger.warning(
             "counter drift",
@@ -232,14 +230,3 @@ async def reconcile_counters() -> list[Drift]:
             },
         )
     return drifts
-
-
-async def prune_orphan_items(*, older_than: timedelta) -> int:
-    """Items of posts that no longer exist (events that arrived after the post was deleted),
-    once they are too old to be waiting for their post."""
-    deleted, _ = await _db().execute_query(
-        "DELETE FROM post_counted_item i WHERE changed_at < now() - $1::interval "
-        "AND NOT EXISTS (SELECT 1 FROM post p WHERE p.id = i.post_id)",
-        [older_than],
-    )
-    return int(deleted)

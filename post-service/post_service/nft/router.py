@@ -6,12 +6,10 @@ import uuid
 
 from fastapi import APIRouter
 
-from chassis.errors import NotFound
 from chassis.schemas import error_responses
 from chassis.tokens import CurrentUser
+from post_service.nft import service
 from post_service.nft.schemas import NftRead
-from post_service.nft.service import get_nft
-from post_service.posts.service import get_post
 
 router = APIRouter(tags=["nft"])
 
@@ -19,8 +17,4 @@ router = APIRouter(tags=["nft"])
 @router.get("/posts/{post_id}/nft", responses=error_responses(401, 404, 410, 422, 503))
 async def read_nft(post_id: uuid.UUID, user: CurrentUser) -> NftRead:
     """The post's NFT metadata record; 404 until the post is first published."""
-    post = await get_post(post_id, viewer=user)
-    nft = await get_nft(post.id)
-    if nft is None:
-        raise NotFound("This post has no NFT record", code="nft_not_found")
-    return NftRead.of(nft)
+    return NftRead.of(await service.nft_of_post(post_id, viewer=user))

@@ -17,9 +17,15 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
+from chassis.errors import NotFound
+from chassis.tokens import Identity
+from post_service.nft import queries
 from post_service.nft.cid import MAX_SINGLE_CHUNK, cid_v1_raw
 from post_service.nft.models import PENDING, NftStatus, PostNFT
+from post_service.posts.access import get_post
 from post_service.posts.models import Post
+
+# --- metadata -----------------------------------------------------------------------------
 
 
 def placeholder_image(post_id: uuid.UUID) -> str:
@@ -59,30 +65,40 @@ def _addressed(post: Post) -> tuple[dict[str, Any], str]:
     return metadata, cid_v1_raw(content)
 
 
+def token_uri(cid: str) -> str:
+    return f"ipfs://{cid}"
+
+
+def takes_new_metadata(nft: PostNFT, cid: str) -> bool:
+    """Only a record not yet minted changes, and only when its metadata did."""
+    return nft.status in PENDING and nft.cid != cid
+
+
+# --- records ------------------------------------------------------------------------------
+
+
 async def publish_nft(post: Post, *, now: datetime) -> PostNFT:
     """The post is POSTED: create its record, or regenerate it while it is not minted."""
     metadata, cid = _addressed(post)
-    nft = await PostNFT.filter(post_id=post.id).select_for_update().first()
+    nft = await queries.lock_nft_of_post(post.id)
     if nft is None:
-        return await PostNFT.create(
-            id=uuid.uuid4(),
+        return await queries.insert_nft(
             post_id=post.id,
             author_id=post.author_id,
             status=NftStatus.READY_FOR_MINTING,
             data=metadata,
             cid=cid,
-            token_uri=f"ipfs://{cid}",
-            created_at=now,
-            updated_at=now,
+            token_uri=token_uri(cid),
+            now=now,
         )
-    if nft.status in PENDING and nft.cid != cid:
+    if takes_new_metadata(nft, cid):
         # New metadata has never been tried: a failed mint starts over as ready.
         nft.data = metadata
         nft.cid = cid
-        nft.token_uri = f"ipfs://{cid}"
+        nft.token_uri = token_uri(cid)
         nft.status = NftStatus.READY_FOR_MINTING
         nft.updated_at = now
-        await nft.save(update_fields=["data", "cid", "token_uri", "status", "updated_at"])
+        await queries.save_nft(nft, fields=["data", "cid", "token_uri", "status", "updated_at"])
     return nft
 
 
@@ -90,8 +106,14 @@ async def discard_pending_nfts(post_ids: list[uuid.UUID]) -> int:
     """The posts are gone: drop their records unless minting started (those stay)."""
     if not post_ids:
         return 0
-    return await PostNFT.filter(post_id__in=post_ids, status__in=list(PENDING)).delete()
+    return await queries.delete_pending_nfts(post_ids)
 
 
-async def get_nft(post_id: uuid.UUID) -> PostNFT | None:
-    return await PostNFT.get_or_none(post_id=post_id)
+async def nft_of_post(post_id: uuid.UUID, *, viewer: Identity) -> PostNFT:
+    """The NFT record of a post ``viewer`` may see (the post's 404 and 410 first); 404 until
+    the post is first published."""
+    post = await get_post(post_id, viewer=viewer)
+    nft = await queries.nft_of_post(post.id)
+    if nft is None:
+        raise NotFound("This post has no NFT record", code="nft_not_found")
+    return nft

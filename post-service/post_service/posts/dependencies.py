@@ -9,9 +9,9 @@ from chassis.errors import Forbidden, Unprocessable
 from chassis.text import forbidden_character
 from chassis.tokens import CurrentUser, Identity
 from post_service.core.vocabulary import Category
+from post_service.posts.lists import PostFilters
 from post_service.posts.models import PostStatus
 from post_service.posts.schemas import IDEMPOTENCY_KEY_MAX, SEARCH_MAX
-from post_service.posts.service import PostFilters
 
 _STATUS_CODES = {"MUTED": "account_muted", "BANNED": "account_banned"}
 

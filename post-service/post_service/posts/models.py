@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from enum import Enum
 
 from tortoise import fields
@@ -48,7 +49,7 @@ class Post(Model):
         source_fields=("title", "content"), config="simple", weights=("A", "B")
     )
 
-    author_id: str
+    author_id: uuid.UUID
 
     class Meta:
         table = "post"

@@ -7,7 +7,9 @@
   where age counts from ``listed_at`` (first publication). The decay stops at 8 days (192 h),
   so every older post is ranked by its engagement alone and its stored value never goes stale.
   ``hot`` is stored on the post and kept current by the counter handlers (same statement as the
-  counter change) and by the ``hot-recompute`` job for posts younger than 8 days.
+  counter change) and by the ``hot-recompute`` job for posts younger than 8 days. Those
+  statements compute it in SQL with ``posts.queries.hot_expression``, which is built from the
+  constants below, so the two cannot drift apart (``tests/posts/test_ranking.py`` checks it).
 
 - ``score`` = (positive_reactions + total_comments) / total_views, capped at 1.0; 0 with no
   views. Range [0, 1].
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+HOT_BASE = 1  # added to the engagement, so that a post nobody engaged with ranks by age
+HOT_AGE_OFFSET_HOURS = 2.0  # added to the age, so that a new post does not divide by zero
 HOT_GRAVITY = 1.5
 HOT_MAX_AGE_HOURS = 192.0  # 8 days
 SCORE_CAP = 1.0
@@ -29,16 +33,8 @@ def hot_score(
     *, positive_reactions: int, comments: int, listed_at: datetime, now: datetime
 ) -> float:
     age_hours = min(max((now - listed_at).total_seconds() / 3600.0, 0.0), HOT_MAX_AGE_HOURS)
-    return float((positive_reactions + comments + 1) / (age_hours + 2) ** HOT_GRAVITY)
-
-
-def hot_sql(*, positive: str = "positive_reactions", comments: str = "total_comments") -> str:
-    """The same formula in SQL over the ``post`` row, with ``now()`` as the clock."""
-    age = "extract(epoch from (now() - listed_at)) / 3600.0"
-    return (
-        f"(({positive}) + ({comments}) + 1)::float8 / "
-        f"power(least(greatest({age}, 0), {HOT_MAX_AGE_HOURS}) + 2, {HOT_GRAVITY})"
-    )
+    engagement = positive_reactions + comments + HOT_BASE
+    return float(engagement / (age_hours + HOT_AGE_OFFSET_HOURS) ** HOT_GRAVITY)
 
 
 def score(*, positive_reactions: int, comments: int, views: int) -> float:

@@ -14,8 +14,9 @@ from chassis.schemas import error_responses
 from chassis.tokens import CurrentUser
 from post_service.core.context import Ctx
 from post_service.core.vocabulary import CATEGORIES
-from post_service.posts import service
+from post_service.posts import lists, service
 from post_service.posts.dependencies import Filters, IdempotencyKeyHeader, WritingUser
+from post_service.posts.rules import Replay
 from post_service.posts.schemas import CategoryChoices, PostCreate, PostRead, PostUpdate
 
 router = APIRouter(tags=["posts"])
@@ -49,45 +50,32 @@ async def create_post(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Any:
     """Create a post (DRAFT, POSTED or ARCHIVED); rate-limited per user."""
-    author_id = uuid.UUID(user.id)
-    if idempotency_key is not None:
-        replay = await service.find_replay(
-            author_id, key=idempotency_key, fingerprint=service.request_hash(body)
+    result = await service.create_post(ctx, user, data=body, idempotency_key=idempotency_key)
+    if isinstance(result, Replay):
+        return JSONResponse(
+            result.body, status_code=result.status_code, headers={"Idempotent-Replayed": "true"}
         )
-        if replay is not None:
-            return _replayed(replay)
-    rule = ctx.settings.create_per_user
-    await ctx.limiter.hit(f"create:user:{user.id}", limit=rule[0], window_seconds=rule[1])
-    result = await service.create_post(user, data=body, idempotency_key=idempotency_key)
-    if isinstance(result, service.Replay):
-        return _replayed(result)
     return result
 
 
-def _replayed(replay: service.Replay) -> JSONResponse:
-    return JSONResponse(
-        replay.body, status_code=replay.status_code, headers={"Idempotent-Replayed": "true"}
-    )
-
-
-@router.get("/posts", responses=error_responses(401, 422, 503))
+@router.get("/posts", responses=error_responses(400, 401, 422, 503))
 async def list_posts(user: CurrentUser, filters: Filters, page: Pagination) -> Page[PostRead]:
     """POSTED posts and your own (any status), newest first; filter, search or sort by hot."""
-    posts, cursor = await service.list_posts(user, filters=filters, page=page)
+    posts, cursor = await lists.list_posts(user, filters=filters, page=page)
     return Page(items=posts, next_cursor=cursor)
 
 
-@router.get("/posts/feed", responses=error_responses(401, 422, 503))
+@router.get("/posts/feed", responses=error_responses(400, 401, 422, 503))
 async def home_feed(user: CurrentUser, page: Pagination) -> Page[PostRead]:
     """Your home timeline: POSTED posts of your connections, newest first."""
-    posts, cursor = await service.list_feed(user, page=page)
+    posts, cursor = await lists.list_feed(user, page=page)
     return Page(items=posts, next_cursor=cursor)
 
 
 @router.get("/posts/{post_id}", responses=error_responses(401, 404, 410, 422, 503))
 async def read_post(post_id: uuid.UUID, user: CurrentUser) -> PostRead:
     """A post: POSTED for anyone signed in, DRAFT or ARCHIVED only for its author."""
-    return PostRead.of(await service.get_post(post_id, viewer=user))
+    return await service.read_post(post_id, viewer=user)
 
 
 @router.patch(
@@ -99,9 +87,8 @@ async def update_post(
     post_id: uuid.UUID, body: PostUpdate, user: WritingUser, _: UnitOfWork
 ) -> PostRead:
     """Edit a post or change its status (author only)."""
-    post = await service.get_post_to_edit(post_id, editor=user)
     changes = body.model_dump(exclude_unset=True)
-    return PostRead.of(await service.update_post(post, changes=changes))
+    return await service.edit_post(post_id, editor=user, changes=changes)
 
 
 @router.delete(
@@ -111,6 +98,5 @@ async def update_post(
 )
 async def delete_post(post_id: uuid.UUID, user: CurrentUser, _: UnitOfWork) -> Response:
     """Delete a post (its author, a moderator or an admin); minted NFTs are kept."""
-    post, reason = await service.get_post_to_delete(post_id, user=user)
-    await service.delete_post(post, reason=reason)
+    await service.delete_post(post_id, user=user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

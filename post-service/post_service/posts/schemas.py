@@ -20,6 +20,7 @@ CONTENT_MAX = 10_000
 SEARCH_MAX = 200
 IDEMPOTENCY_KEY_MAX = 100
 
+
 def _clean_title(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None  # a blank title is no title
@@ -78,7 +79,7 @@ class PostUpdate(RequestModel):
 
 
 # What a PostRead is built from: these columns of the post and of its author. The list queries
-# select exactly these (posts/service.py), ``PostRead.of`` reads them off the models.
+# select exactly these (posts/queries.py), ``PostRead.of`` reads them off the models.
 POST_COLUMNS = (
     "id", "title", "content", "categories", "status", "author_id", "created_at", "updated_at",
     "published_at", "total_views", "total_comments", "total_reactions", "positive_reactions",

@@ -3,6 +3,7 @@ token-cache eviction. Real events from the real auth service where it can make t
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -18,6 +19,8 @@ from post_service.settings import PostSettings
 from tests.conftest import (
     API,
     PASSWORD,
+    User,
+    administer,
     create_post,
     create_user,
     drain,
@@ -64,6 +67,36 @@ async def test_registration_and_profile_changes_follow_auth(
     await wait_until(renamed_here)
     response = await client.get(f"{API}/posts/{post['id']}", headers=ann.headers)
     assert response.json()["author"]["display_name"] == "Ann Lee-Park"
+
+
+async def test_user_updated_changes_the_author_then_evicts_the_cached_identity(
+    client: httpx.AsyncClient,
+    auth: httpx.AsyncClient,
+    admin: User,
+    consumer: EventConsumer,
+    redis: Redis,
+) -> None:
+    """One user_updated, two effects in one handling: this service's projection, then the
+    chassis's token eviction (the contract says it evicts)."""
+    ann = await create_user(auth)
+    await create_post(client, ann)  # Ann's identity is now cached as ACTIVE
+    cached = f"tokencache:token:{hashlib.sha256(ann.access_token.encode()).hexdigest()}"
+    assert await redis.exists(cached)
+    await administer(auth, admin, ann, status="MUTED")
+
+    async def muted_here() -> bool:
+        await drain(consumer)
+        return (await Author.get(id=ann.id)).status == "MUTED"
+
+    await wait_until(muted_here)
+    assert not await redis.exists(cached)
+    refused = await client.post(
+        f"{API}/posts",
+        json={"content": "x", "categories": [], "status": "DRAFT"},
+        headers=ann.headers,
+    )
+    assert_error(refused, 403, "account_muted")
+    assert await Post.filter(author_id=ann.id).count() == 1
 
 
 async def test_older_profile_events_never_overwrite_newer_ones(

@@ -21,9 +21,11 @@ from chassis.events.models import ProcessedEvent
 from chassis.service import ServiceDefinition, Workers
 from chassis.testing import ContractValidator, wait_until
 from post_service.authors.models import Author
-from post_service.counters import handlers
+from post_service.core.context import PostContext
+from post_service.counters import consumers as handlers
 from post_service.counters.models import CountedItem, ItemState
 from post_service.counters.service import reconcile_counters
+from post_service.posts import ranking
 from post_service.posts.models import Post
 from post_service.posts.ranking import hot_score
 from tests.conftest import API, User, create_post, create_user, drain, make_consumer, publish
@@ -119,7 +121,7 @@ async def test_200_concurrent_reactions_count_exactly_and_replays_change_nothing
 
 
 async def test_concurrent_creates_and_deletes_in_separate_transactions(
-    contracts: ContractValidator, post: dict[str, Any]
+    contracts: ContractValidator, post: dict[str, Any], ctx: PostContext
 ) -> None:
     """Direct handler calls, each in its own transaction, racing on the same items."""
     ids = [uuid.uuid4() for _ in range(40)]
@@ -132,7 +134,7 @@ async def test_concurrent_creates_and_deletes_in_separate_transactions(
             "post_reaction_deleted": handlers.on_reaction_deleted,
         }[event_type]
         async with in_transaction():
-            await handler(envelope)
+            await handler(ctx, envelope)
 
     created = [
         deliver("post_reaction_created", reaction(post, i, "LOVE", created_at=NOW)) for i in ids
@@ -321,8 +323,6 @@ async def test_views_score_and_popularity(
 
 
 def test_score_and_popularity_edges() -> None:
-    from post_service.posts import ranking
-
     assert ranking.score(positive_reactions=5, comments=5, views=0) == 0.0
     assert ranking.score(positive_reactions=50, comments=50, views=10) == 1.0  # capped
     assert ranking.popularity(views=30, author_connections=0) == 30.0  # max(connections, 1)
@@ -347,7 +347,7 @@ async def test_events_for_unknown_posts_are_recorded_and_change_no_post(
     assert not await Post.exists(id=ghost["id"])
 
 
-async def test_counters_never_go_negative(post: dict[str, Any]) -> None:
+async def test_counters_never_go_negative(post: dict[str, Any], ctx: PostContext) -> None:
     """Even against rows changed behind the handlers' back, the decrement clamps at zero."""
     reaction_id = uuid.uuid4()
     envelope = Envelope(
@@ -356,7 +356,7 @@ async def test_counters_never_go_negative(post: dict[str, Any]) -> None:
         data=reaction(post, reaction_id, created_at=NOW),
     )
     async with in_transaction():
-        await handlers.on_reaction_created(envelope)
+        await handlers.on_reaction_created(ctx, envelope)
     await Post.filter(id=post["id"]).update(total_reactions=0, positive_reactions=0)
     deleted = Envelope(
         type="post_reaction_deleted",
@@ -364,7 +364,7 @@ async def test_counters_never_go_negative(post: dict[str, Any]) -> None:
         data=reaction(post, reaction_id, reason="user"),
     )
     async with in_transaction():
-        await handlers.on_reaction_deleted(deleted)
+        await handlers.on_reaction_deleted(ctx, deleted)
     assert await counters(post["id"]) == (0, 0, 0, 0)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import uuid
 from typing import Any
 
@@ -18,7 +19,16 @@ from post_service.authors.models import Author
 from post_service.nft.models import PostNFT
 from post_service.posts.models import IdempotencyKey, Post
 from post_service.settings import PostSettings
-from tests.conftest import API, User, administer, create_post, create_user, produced, relay
+from tests.conftest import (
+    API,
+    CONTRACTS_DIR,
+    User,
+    administer,
+    create_post,
+    create_user,
+    produced,
+    relay,
+)
 
 POST_FIELDS = {
     "id",
@@ -208,7 +218,7 @@ async def test_banned_author_is_refused(
     revoked = await client.post(f"{API}/posts", json=body(), headers=ann.headers)
     assert_error(revoked, 401, "unauthorized")
 
-    banned = Identity(id=bob.id, role="user", status="BANNED", first_name="Bob")
+    banned = Identity(id=bob.uuid, role="user", status="BANNED", claims={"first_name": "Bob"})
     digest = hashlib.sha256(bob.access_token.encode()).hexdigest()
     await redis.set(f"tokencache:token:{digest}", banned.model_dump_json(), ex=30)
     refused = await client.post(f"{API}/posts", json=body(), headers=bob.headers)
@@ -297,10 +307,6 @@ async def test_malformed_idempotency_keys_are_422(
 
 
 async def test_category_choices_are_the_shared_vocabulary(client: httpx.AsyncClient) -> None:
-    import json
-
-    from tests.conftest import CONTRACTS_DIR
-
     vocabulary = json.loads((CONTRACTS_DIR / "vocabulary.json").read_text())
     response = await client.get(f"{API}/posts/category-choices")
     assert response.status_code == 200

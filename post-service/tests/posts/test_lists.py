@@ -13,6 +13,7 @@ import pytest
 from tortoise import connections
 
 from chassis.testing import assert_error
+from post_service.posts.service import recompute_hot
 from tests.conftest import API, User, create_post, create_user
 
 
@@ -273,8 +274,6 @@ async def test_popular_order_and_pagination(
             "listed_at = now() - make_interval(hours => $4) WHERE id = $1",
             [post_id, positive, comments, age_hours],
         )
-    from post_service.posts.service import recompute_hot
-
     await recompute_hot()
     await connections.get("default").execute_query(
         "UPDATE post SET hot = (positive_reactions + total_comments + 1) / power(192 + 2, 1.5) "

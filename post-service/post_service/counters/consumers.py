@@ -7,8 +7,13 @@ import uuid
 from pydantic import BaseModel, ConfigDict
 
 from chassis.events import Envelope
+from chassis.events.registry import Consumers
+from post_service.core.context import PostContext
+from post_service.core.events import EVENTS
 from post_service.counters import service
 from post_service.counters.models import ItemKind
+
+consumers = Consumers[PostContext]()
 
 
 class _Event(BaseModel):
@@ -35,7 +40,8 @@ class PostViewed(_Event):
     post_id: uuid.UUID
 
 
-async def on_comment_created(event: Envelope) -> None:
+@consumers.on(EVENTS.post_comment_created)
+async def on_comment_created(ctx: PostContext, event: Envelope) -> None:
     data = CommentEvent.model_validate(event.data)
     await service.record_created(
         kind=ItemKind.COMMENT,
@@ -46,7 +52,8 @@ async def on_comment_created(event: Envelope) -> None:
     )
 
 
-async def on_comment_updated(event: Envelope) -> None:
+@consumers.on(EVENTS.post_comment_updated)
+async def on_comment_updated(ctx: PostContext, event: Envelope) -> None:
     data = CommentEvent.model_validate(event.data)
     await service.record_changed(
         kind=ItemKind.COMMENT,
@@ -57,14 +64,16 @@ async def on_comment_updated(event: Envelope) -> None:
     )
 
 
-async def on_comment_deleted(event: Envelope) -> None:
+@consumers.on(EVENTS.post_comment_deleted)
+async def on_comment_deleted(ctx: PostContext, event: Envelope) -> None:
     data = CommentEvent.model_validate(event.data)
     await service.record_deleted(
         kind=ItemKind.COMMENT, item_id=data.comment_id, post_id=data.post_id, at=event.occurred_at
     )
 
 
-async def on_reaction_created(event: Envelope) -> None:
+@consumers.on(EVENTS.post_reaction_created)
+async def on_reaction_created(ctx: PostContext, event: Envelope) -> None:
     data = ReactionEvent.model_validate(event.data)
     await service.record_created(
         kind=ItemKind.REACTION,
@@ -75,7 +84,8 @@ async def on_reaction_created(event: Envelope) -> None:
     )
 
 
-async def on_reaction_updated(event: Envelope) -> None:
+@consumers.on(EVENTS.post_reaction_updated)
+async def on_reaction_updated(ctx: PostContext, event: Envelope) -> None:
     data = ReactionEvent.model_validate(event.data)
     await service.record_changed(
         kind=ItemKind.REACTION,
@@ -86,14 +96,16 @@ async def on_reaction_updated(event: Envelope) -> None:
     )
 
 
-async def on_reaction_deleted(event: Envelope) -> None:
+@consumers.on(EVENTS.post_reaction_deleted)
+async def on_reaction_deleted(ctx: PostContext, event: Envelope) -> None:
     data = ReactionEvent.model_validate(event.data)
     await service.record_deleted(
         kind=ItemKind.REACTION, item_id=data.reaction_id, post_id=data.post_id, at=event.occurred_at
     )
 
 
-async def on_post_viewed(event: Envelope) -> None:
+@consumers.on(EVENTS.post_viewed)
+async def on_post_viewed(ctx: PostContext, event: Envelope) -> None:
     data = PostViewed.model_validate(event.data)
     await service.record_created(
         kind=ItemKind.VIEW,

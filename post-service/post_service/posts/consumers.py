@@ -7,7 +7,12 @@ import uuid
 from pydantic import BaseModel, ConfigDict
 
 from chassis.events import Envelope
+from chassis.events.registry import Consumers
+from post_service.core.context import PostContext
+from post_service.core.events import EVENTS
 from post_service.posts import service
+
+consumers = Consumers[PostContext]()
 
 
 class ContentRemovalRequested(BaseModel):
@@ -20,7 +25,8 @@ class ContentRemovalRequested(BaseModel):
     reason: str
 
 
-async def on_content_removal_requested(event: Envelope) -> None:
+@consumers.on(EVENTS.content_removal_requested)
+async def on_content_removal_requested(ctx: PostContext, event: Envelope) -> None:
     data = ContentRemovalRequested.model_validate(event.data)
     if data.content_type != "POST":
         return

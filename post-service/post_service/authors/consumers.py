@@ -1,6 +1,7 @@
 """Auth's user events, translated at the edge into calls of this service's functions.
 
-Each handler runs inside the consumer's transaction, after the chassis recorded the event id.
+Each handler runs inside the consumer's transaction, after the chassis recorded the event id;
+for ``user_updated`` the chassis then drops the user's cached tokens itself.
 """
 
 from __future__ import annotations
@@ -10,8 +11,13 @@ import uuid
 from pydantic import BaseModel, ConfigDict
 
 from chassis.events import Envelope
+from chassis.events.registry import Consumers
 from post_service.authors import service
+from post_service.core.context import PostContext
+from post_service.core.events import EVENTS
 from post_service.posts import service as posts
+
+consumers = Consumers[PostContext]()
 
 
 class _Event(BaseModel):
@@ -40,7 +46,8 @@ class UserConnection(_Event):
     other_total_connections: int
 
 
-async def on_user_profile(event: Envelope) -> None:
+@consumers.on(EVENTS.user_registered, EVENTS.user_updated)
+async def on_user_profile(ctx: PostContext, event: Envelope) -> None:
     data = UserProfile.model_validate(event.data)
     await service.apply_profile(
         user_id=data.user_id,
@@ -51,7 +58,8 @@ async def on_user_profile(event: Envelope) -> None:
     )
 
 
-async def on_user_deleted(event: Envelope) -> None:
+@consumers.on(EVENTS.user_deleted)
+async def on_user_deleted(ctx: PostContext, event: Envelope) -> None:
     """Every post of the user goes (each announced with ``post_deleted``), then the author and
     their connections. The tombstone keeps late events from bringing them back."""
     data = UserDeleted.model_validate(event.data)
@@ -60,20 +68,23 @@ async def on_user_deleted(event: Envelope) -> None:
     await service.forget_user(data.user_id, at=event.occurred_at)
 
 
-def _on_connection(connected: bool):  # type: ignore[no-untyped-def]
-    async def handle(event: Envelope) -> None:
-        data = UserConnection.model_validate(event.data)
-        await service.apply_connection(
-            user_id=data.user_id,
-            other_id=data.other_user_id,
-            user_total=data.user_total_connections,
-            other_total=data.other_total_connections,
-            connected=connected,
-            at=event.occurred_at,
-        )
-
-    return handle
+async def _apply_connection(event: Envelope, *, connected: bool) -> None:
+    data = UserConnection.model_validate(event.data)
+    await service.apply_connection(
+        user_id=data.user_id,
+        other_id=data.other_user_id,
+        user_total=data.user_total_connections,
+        other_total=data.other_total_connections,
+        connected=connected,
+        at=event.occurred_at,
+    )
 
 
-on_user_connected = _on_connection(True)
-on_user_disconnected = _on_connection(False)
+@consumers.on(EVENTS.user_connected)
+async def on_user_connected(ctx: PostContext, event: Envelope) -> None:
+    await _apply_connection(event, connected=True)
+
+
+@consumers.on(EVENTS.user_disconnected)
+async def on_user_disconnected(ctx: PostContext, event: Envelope) -> None:
+    await _apply_connection(event, connected=False)
