@@ -1,7 +1,8 @@
 """The bare baseline: FastAPI + asyncpg, no auth, no ORM, no events, the post service's feed SQL.
 
 `uvicorn bench.baseline_app:app --port 8101` with `BASELINE_DATABASE_URL` pointing at the post
-service's database. The same page query as `post_service.posts.service.list_feed`, then the same
+service's database. The same page query as `post_service.posts.queries.feed_rows` (called by
+`posts.lists.list_feed`), then the same
 post rows loaded by id, returned as JSON.
 """
 
