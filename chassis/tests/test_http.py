@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from redis.asyncio import Redis
 
+from chassis.errors import RateLimited
 from chassis.http import MAX_JSON_DEPTH, MediaType, contains_nul
+from chassis.ratelimit import RateLimiter
+from chassis.testing import RedisServer
 from tests.demo.models import Note
 
 
@@ -124,11 +128,6 @@ async def test_rate_limit_is_429_with_retry_after(client: httpx.AsyncClient) -> 
 
 
 async def test_rate_limiter_fails_open_while_redis_is_down() -> None:
-    from redis.asyncio import Redis
-
-    from chassis.errors import RateLimited
-    from chassis.ratelimit import RateLimiter
-    from chassis.testing import RedisServer
 
     server = RedisServer()
     server.start()

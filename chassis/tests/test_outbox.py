@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
@@ -13,7 +14,8 @@ from chassis.events import Outbox, OutboxRelay
 from chassis.events.models import OutboxEvent
 from chassis.service import ServiceDefinition, Workers
 from chassis.testing import RedisServer, read_events, wait_until
-from tests.demo.models import Note
+from tests.demo.app import outbox
+from tests.demo.models import Note, Tally
 
 
 def relay_for(redis: Redis, definition: ServiceDefinition) -> OutboxRelay:
@@ -133,7 +135,6 @@ async def test_two_relays_publish_each_row_once(
 async def test_prune_removes_only_old_published_rows(
     redis: Redis, app: object, service_definition: ServiceDefinition
 ) -> None:
-    from datetime import datetime, timedelta, timezone
 
     outbox = Outbox(producer="demo")
     for i in range(3):
@@ -155,7 +156,6 @@ async def test_prune_removes_only_old_published_rows(
 async def test_workers_in_process_deliver_end_to_end(
     client: httpx.AsyncClient, redis: Redis, app: object, service_definition: ServiceDefinition
 ) -> None:
-    from tests.demo.models import Tally
 
     workers = Workers(service_definition, app.state.resources)  # type: ignore[attr-defined]
     await workers.start()
@@ -169,7 +169,6 @@ async def test_workers_in_process_deliver_end_to_end(
 
 
 async def test_an_event_without_a_contract_is_refused_before_it_is_written(app: object) -> None:
-    from tests.demo.app import outbox
 
     with pytest.raises(RuntimeError, match="no contract for event type 'note_deleted'"):
         async with in_transaction():

@@ -9,9 +9,10 @@ from typing import Annotated
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
+from tortoise import connections
 
 from chassis.errors import BadRequest
-from chassis.pagination import CursorKind, decode_cursor, encode_cursor
+from chassis.pagination import CursorKind, decode_cursor, encode_cursor, keyset_where
 from chassis.testing import threaded_dependencies
 
 
@@ -150,9 +151,6 @@ class ClassParams:
 
 
 async def test_keyset_where_is_one_row_comparison_that_pages_in_order(app: object) -> None:
-    from tortoise import connections
-
-    from chassis.pagination import keyset_where
 
     conn = connections.get("default")
     await conn.execute_script(

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+from aerich import Command
 from fastapi import Depends
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
@@ -82,7 +83,6 @@ async def create_database(database_url: str, *, drop_first: bool = False) -> Non
 
 async def migrate(config: dict[str, Any], *, location: Path) -> list[str]:
     """Apply the service's aerich migrations; returns the versions applied now."""
-    from aerich import Command
 
     command = Command(tortoise_config=config, app="models", location=str(location))
     await command.init()
@@ -106,7 +106,6 @@ async def truncate_all(database_url: str, *, keep: tuple[str, ...] = ("aerich",)
 
 async def make_migrations(config: dict[str, Any], *, location: Path, name: str) -> str | None:
     """Write the next aerich migration from the models (offline: no database is touched)."""
-    from aerich import Command
 
     command = Command(tortoise_config=config, app="models", location=str(location))
     migration_dir = location / "models"

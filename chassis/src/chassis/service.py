@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import BlockingConnectionPool, Redis
 from tortoise import Tortoise, connections
@@ -38,6 +40,7 @@ from chassis.events.registry import Consumers
 from chassis.http import RequestGuardMiddleware
 from chassis.observability import configure_logging
 from chassis.scheduler import Job, Scheduler
+from chassis.schemas import ErrorResponse
 from chassis.settings import ServiceSettings
 from chassis.tokens import TokenVerifier, token_eviction_handler
 
@@ -334,9 +337,6 @@ def _document_routes(router: APIRouter) -> None:
     - a route with a body documents 400: FastAPI answers it (in our error shape) to a body it
       cannot parse at all, such as one that is not UTF-8, before validation.
     """
-    from fastapi.routing import APIRoute
-
-    from chassis.schemas import ErrorResponse
 
     for route in router.routes:
         if not isinstance(route, APIRoute):
@@ -443,8 +443,6 @@ def main(
         )
         print(f"{definition.name}: {written or 'no model changes'}")
     elif command == "serve":
-        import uvicorn
-
         configure_logging(definition.name, s.log_level, s.log_json)
         uvicorn.run(lambda: create_app(definition_factory()), factory=True, **uvicorn_options(s))
     elif command == "worker":

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
+import os
+import shutil
 import socket
+import subprocess
+import tempfile
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import jsonschema
 import uvicorn
+from fastapi.routing import APIRoute
 from redis.asyncio import Redis
 
 from chassis.events.envelope import Envelope, stream_for
+from chassis.events.models import OutboxEvent
+from chassis.events.outbox import OutboxRelay
 
 T = TypeVar("T")
 
@@ -68,7 +79,6 @@ class ContractValidator:
         return loaded
 
     def validate(self, envelope: Envelope | dict[str, Any]) -> None:
-        import jsonschema
 
         doc = envelope.as_json() if isinstance(envelope, Envelope) else envelope
         schema = self.schema_for(doc["type"], int(doc.get("version", 1)))
@@ -127,8 +137,6 @@ class RedisServer:
     """A private redis-server on a free port, which a test may kill and restart."""
 
     def __init__(self, *, appendonly: bool = False, directory: Path | None = None) -> None:
-        import shutil
-        import tempfile
 
         binary = shutil.which("redis-server")
         if binary is None:
@@ -141,8 +149,6 @@ class RedisServer:
         self.process: Any = None
 
     def start(self) -> None:
-        import subprocess
-
         args = [
             self.binary,
             "--port", str(self.port),
@@ -181,7 +187,6 @@ class RedisServer:
 
 async def relay_and_read(redis: Redis, database_url: str, event_type: str) -> list[Envelope]:
     """Publish every pending outbox row (as the relay would), then read ``event_type``'s stream."""
-    from chassis.events.outbox import OutboxRelay
 
     await OutboxRelay(redis, database_url=database_url).publish_pending()
     return await read_events(redis, event_type)
@@ -194,9 +199,6 @@ def threaded_dependencies(app: Any) -> set[str]:
     included) through a thread pool: a thread hop per request, measured as a few percent of a
     feed request's CPU. Services keep their request path free of them; a test asserts this.
     """
-    import inspect
-
-    from fastapi.routing import APIRoute
 
     def is_async(call: Any) -> bool:
         if inspect.isclass(call):
@@ -243,7 +245,6 @@ def assert_error(response: Any, status: int, code: str | None = None) -> None:
 
 async def outbox_rows(event_type: str) -> list[Any]:
     """This service's outbox rows of ``event_type``, oldest first."""
-    from chassis.events.models import OutboxEvent
 
     return await OutboxEvent.filter(event_type=event_type).order_by("id")
 
@@ -265,7 +266,6 @@ class ServiceProcess:
             raise RuntimeError(f"{self.python} is missing: run `make install` first")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        import os
 
         self.env = {
             **os.environ,
@@ -278,9 +278,6 @@ class ServiceProcess:
         self.log_path = Path(f"/tmp/{package}-{self.port}.log")  # noqa: S108
 
     def start(self) -> None:
-        import subprocess
-        import urllib.request
-
         subprocess.run(
             [str(self.python), "-m", self.package, "migrate"],
             cwd=self.service_dir, env=self.env, check=True, capture_output=True,
@@ -337,7 +334,6 @@ async def publish_event(
     occurred_at: Any = None,
 ) -> Envelope:
     """Put an event on its stream as its producer would, after checking it against its contract."""
-    from datetime import datetime, timezone
 
     envelope = Envelope(
         type=event_type,

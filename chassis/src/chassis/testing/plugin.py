@@ -23,6 +23,7 @@ import pytest_asyncio
 from redis.asyncio import Redis
 
 from chassis.db import create_database, migrate, truncate_all
+from chassis.service import create_app
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +55,6 @@ async def clean_database(migrated_database: str) -> str:
 
 @pytest_asyncio.fixture
 async def app(service_definition: Any, clean_database: str, redis: Redis) -> AsyncIterator[Any]:
-    from chassis.service import create_app
 
     application = create_app(service_definition)
     async with application.router.lifespan_context(application):
