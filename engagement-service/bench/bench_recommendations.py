@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import statistics
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
 from typing import Any
 
 import asyncpg
@@ -39,6 +41,8 @@ from chassis.db import create_database, migrate
 from chassis.service import create_app
 from chassis.tokens import Identity, current_user
 from engagement_service.core.service import build_definition
+from engagement_service.recommendations import queries as recommendation_queries
+from engagement_service.recommendations import rules as recommendation_rules
 from engagement_service.recommendations import service as recommendations
 from engagement_service.settings import EngagementSettings
 
@@ -227,29 +231,29 @@ async def bench(database_url: str, calls: int) -> None:
 
 
 async def explain(conn: Any, user: uuid.UUID, settings: EngagementSettings) -> None:
-    from datetime import datetime, timezone
-
     interests = (await conn.execute_query_dict(
         "SELECT interests FROM engagement_user WHERE id = $1", [user]))[0]["interests"]  # fmt: skip
-    import json
-
     declared = json.loads(interests) if isinstance(interests, str) else interests
     print("\nEXPLAIN ANALYZE people you may know:")
     plan = await conn.execute_query_dict(
-        "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + recommendations._PEOPLE,
+        "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + recommendation_queries.PEOPLE,
         [user, declared, None, None, None, 21],
     )
     print("\n".join(row["QUERY PLAN"] for row in plan))
     affinity = await recommendations.affinities(user)
-    top = sorted(affinity, key=lambda c: -affinity[c])[:3]
     print("\nEXPLAIN ANALYZE posts for you:")
     plan = await conn.execute_query_dict(
-        "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + recommendations._POSTS,
-        [user, datetime.now(timezone.utc), list(affinity), list(affinity.values()), top,
-         settings.post_candidates_per_source, recommendations.POPULARITY_SCALE,
-         recommendations.FRESHNESS_HALF_LIFE_HOURS, recommendations.MATCH_WEIGHT,
-         recommendations.POPULARITY_WEIGHT, recommendations.FRESHNESS_WEIGHT, None, None, 21],
-    )  # fmt: skip
+        "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + recommendation_queries.POSTS,
+        recommendation_queries.posts_parameters(
+            user,
+            as_of=datetime.now(timezone.utc),
+            affinity=affinity,
+            top=recommendation_rules.top_categories(affinity),
+            per_source=settings.post_candidates_per_source,
+            after=(None, None),
+            limit=21,
+        ),
+    )
     print("\n".join(row["QUERY PLAN"] for row in plan))
 
 

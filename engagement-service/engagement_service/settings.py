@@ -13,7 +13,6 @@ from chassis.settings import ServiceSettings
 class EngagementSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ENGAGEMENT_", extra="ignore")
 
-    service_name: str = "engagement"
     port: int = 8004
     database_url: str = "postgres://postgres@127.0.0.1:5432/social_engagement"
 

@@ -9,6 +9,7 @@ consumer handles, auth's included, is validated again on its way in.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -28,7 +29,7 @@ from chassis.events import Envelope, EventConsumer, Handler, stream_for
 from chassis.service import ServiceDefinition
 from chassis.testing import ContractValidator, ServiceProcess, auth_service_process, wait_until
 from engagement_service.core.context import EngagementContext
-from engagement_service.core.service import build_definition, delivery_relay, handlers
+from engagement_service.core.service import build_definition, delivery_relay
 from engagement_service.notifications.delivery import DeliveryRelay, stream_key
 from engagement_service.settings import EngagementSettings
 from engagement_service.users.models import User as UserRow
@@ -90,7 +91,7 @@ async def auth(auth_service: ServiceProcess) -> AsyncIterator[httpx.AsyncClient]
 
 @pytest.fixture
 def ctx(app: FastAPI) -> EngagementContext:
-    context: EngagementContext = app.state.resources.extras["engagement"]
+    context: EngagementContext = app.state.resources.context
     return context
 
 
@@ -172,13 +173,27 @@ def validating(handler: Handler, contracts: ContractValidator) -> Handler:
     return checked
 
 
+def validated_handlers(
+    definition: ServiceDefinition, resources: Any, contracts: ContractValidator
+) -> dict[str, Handler]:
+    """The service's handlers as the chassis binds them (eviction included), each checking its
+    envelope against the contract first."""
+    bound = definition.bind_handlers(resources)
+    return {t: validating(h, contracts) for t, h in bound.items()}
+
+
 @pytest_asyncio.fixture
-async def bus(app: FastAPI, redis: Redis, contracts: ContractValidator) -> Bus:
+async def bus(
+    app: FastAPI,
+    redis: Redis,
+    contracts: ContractValidator,
+    service_definition: ServiceDefinition,
+) -> Bus:
     resources = app.state.resources
     consumer = EventConsumer(
         redis,
-        group=app.state.settings.service_name,
-        handlers={t: validating(h, contracts) for t, h in handlers(resources).items()},
+        group=service_definition.name,
+        handlers=validated_handlers(service_definition, resources, contracts),
         block_ms=1,
     )
     await consumer.ensure_groups()
@@ -262,8 +277,6 @@ async def connect(auth: httpx.AsyncClient, user: User, other: User) -> None:
 
 async def stream_entries(redis: Redis, user_id: str) -> list[tuple[str, str, dict[str, Any]]]:
     """(entry id, event, data) on a user's live notification stream."""
-    import json
-
     entries: Any = await redis.xrange(stream_key(user_id))
     result = []
     for entry_id, fields in entries:

@@ -5,7 +5,6 @@ posts, comments and reactions as their services publish them."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from typing import Any
 
 import httpx
@@ -14,9 +13,8 @@ from redis.asyncio import Redis
 
 from chassis.service import ServiceDefinition, Workers
 from chassis.testing import ContractValidator, LiveServer, wait_until
-from engagement_service.core.service import handlers
 from tests import events as ev
-from tests.conftest import API, Bus, connect, create_user, validating
+from tests.conftest import API, Bus, connect, create_user, validated_handlers
 from tests.notifications.test_stream import sse
 
 
@@ -28,11 +26,12 @@ async def test_seed_flow_end_to_end(
     contracts: ContractValidator,
     service_definition: ServiceDefinition,
 ) -> None:
-    definition = dataclasses.replace(
-        service_definition,
-        handlers=lambda r: {t: validating(h, contracts) for t, h in handlers(r).items()},
+    workers = Workers(service_definition, app.state.resources)
+    assert workers.consumer is not None
+    # The workers' own consumer, each envelope checked against its contract on the way in.
+    workers.consumer.handlers = validated_handlers(
+        service_definition, app.state.resources, contracts
     )
-    workers = Workers(definition, app.state.resources)
     await workers.start()
     bus = Bus(redis=redis, consumer=workers.consumer, relay=None, contracts=contracts)  # type: ignore[arg-type]
     try:

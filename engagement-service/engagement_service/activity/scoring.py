@@ -34,7 +34,7 @@ profile's summary does not reveal what someone reads; the owner's summary adds t
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 SCORE_WINDOW = timedelta(days=30)
 HALF_LIFE = timedelta(days=7)
@@ -64,6 +64,14 @@ def decay(age: timedelta) -> float:
     """The weight left after ``age`` (1 now, 0.5 after a half-life; never above 1)."""
     seconds = max(age.total_seconds(), 0.0)
     return float(0.5 ** (seconds / HALF_LIFE.total_seconds()))
+
+
+def moved_raw(stored: float, *, stored_at: datetime | None, delta: float, now: datetime) -> float:
+    """The raw sum at ``now`` after adding an already-decayed ``delta``, without reading the
+    user's history: exponential decay has no memory, so the sum at ``now`` is the stored sum
+    decayed from ``stored_at`` (nothing if never computed), plus the delta; never negative."""
+    before = stored * decay(now - stored_at) if stored_at is not None else 0.0
+    return max(before + delta, 0.0)
 
 
 def squash(raw: float) -> float:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import Depends, Request
 from redis.asyncio import Redis
 
 from chassis.clock import Clock
-from chassis.service import Resources
+from chassis.service import ContextDep, Resources
 from engagement_service.notifications.live import LiveStreams
 from engagement_service.notifications.push import PushDelivery, load_push_delivery
 from engagement_service.settings import EngagementSettings
@@ -22,13 +21,20 @@ class EngagementContext:
     redis: Redis
     push: PushDelivery
     clock: Clock
+    # This process's open SSE streams and their Redis reader (ended by the notifications
+    # router's lifespan at shutdown).
     live: LiveStreams
 
     def now(self) -> datetime:
         return self.clock.now()
 
+    @property
+    def reaction_window(self) -> timedelta:
+        """Reactions to one post within this long of a group's first share its notification."""
+        return timedelta(seconds=self.settings.reaction_group_window_seconds)
 
-def build_context(resources: Resources) -> EngagementContext:
+
+async def build_context(resources: Resources) -> EngagementContext:
     settings = resources.settings
     assert isinstance(settings, EngagementSettings)
     return EngagementContext(
@@ -40,17 +46,4 @@ def build_context(resources: Resources) -> EngagementContext:
     )
 
 
-async def install_context(resources: Resources) -> None:
-    resources.extras["engagement"] = build_context(resources)
-
-
-def context_of(resources: Resources) -> EngagementContext:
-    context: EngagementContext = resources.extras["engagement"]
-    return context
-
-
-async def get_context(request: Request) -> EngagementContext:
-    return context_of(request.app.state.resources)
-
-
-Ctx = Annotated[EngagementContext, Depends(get_context)]
+Ctx = Annotated[EngagementContext, ContextDep]

@@ -1,21 +1,23 @@
-"""The engagement service described once for the chassis: settings, models, routers, handlers,
-jobs."""
+"""The engagement service described once for the chassis: settings, models, routers, context,
+consumers, jobs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from chassis.events import Handler
+from chassis.events.registry import Consumers
 from chassis.service import Resources, ScheduledJob, ServiceDefinition
-from chassis.tokens import token_eviction_handler
+from engagement_service.activity import consumers as activity
 from engagement_service.activity.router import router as activity_router
-from engagement_service.activity.service import refresh_all_scores
-from engagement_service.consumers.handlers import EngagementHandlers
-from engagement_service.core.context import context_of, install_context
+from engagement_service.activity.scores import refresh_all_scores
+from engagement_service.core.context import EngagementContext, build_context
+from engagement_service.notifications import consumers as notifications
 from engagement_service.notifications.delivery import DeliveryRelay
 from engagement_service.notifications.router import router as notifications_router
+from engagement_service.recommendations import consumers as recommendations
 from engagement_service.recommendations.router import router as recommendations_router
 from engagement_service.settings import EngagementSettings, get_settings
+from engagement_service.users import consumers as users
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,13 +51,21 @@ client reads too slowly.
 """
 
 
-def handlers(resources: Resources) -> dict[str, Handler]:
-    evict = token_eviction_handler(resources.token_verifier)
-    return EngagementHandlers(context_of(resources), evict=evict).as_dict()
+# One event may feed several domains; their handlers run in this order, in the event's one
+# transaction. For user_deleted, activity comes first: it takes the user's lock and uncounts
+# their items before the tombstone, the connections' recomputed scores, the notifications and
+# the dismissals go. For post_deleted, the post's items stop counting, then its notifications
+# go. (Token-cache eviction after user_updated and user_tokens_revoked is the chassis's.)
+CONSUMERS: Consumers[EngagementContext] = Consumers.merge(
+    activity.consumers,
+    users.consumers,
+    notifications.consumers,
+    recommendations.consumers,
+)
 
 
 def delivery_relay(resources: Resources) -> DeliveryRelay:
-    ctx = context_of(resources)
+    ctx: EngagementContext = resources.context
     s = ctx.settings
     return DeliveryRelay(
         resources.redis,
@@ -68,7 +78,7 @@ def delivery_relay(resources: Resources) -> DeliveryRelay:
 
 
 def jobs(resources: Resources) -> list[ScheduledJob]:
-    ctx = context_of(resources)
+    ctx: EngagementContext = resources.context
     relay = delivery_relay(resources)
 
     async def decay_scores() -> int:
@@ -76,8 +86,9 @@ def jobs(resources: Resources) -> list[ScheduledJob]:
         return await refresh_all_scores(now=ctx.now())
 
     return [
-        # A long-running job: the scheduler starts it and, since a job never overlaps
-        # itself, only starts it again (a second later) if it ever stops.
+        # A long-running job (``Relay.run`` until cancelled): the scheduler starts it and,
+        # since a job never overlaps itself, only starts it again (a second later) if it ever
+        # stops.
         ScheduledJob(1.0, "notification-delivery", relay.run),
         ScheduledJob(ctx.settings.score_refresh_seconds, "engagement-score-decay", decay_scores),
     ]
@@ -92,9 +103,9 @@ def build_definition(settings: EngagementSettings | None = None) -> ServiceDefin
         title="Engagement service",
         description=DESCRIPTION,
         routers=[activity_router, notifications_router, recommendations_router],
-        handlers=handlers,
+        build_context=build_context,
+        consumers=CONSUMERS,
         jobs=jobs,
-        on_startup=install_context,
         openapi_tags=[
             {"name": "activity", "description": "Activity profiles and engagement scores"},
             {"name": "notifications", "description": "Notifications, read marks, live stream"},

@@ -61,13 +61,14 @@ from redis.exceptions import RedisError
 from chassis.errors import RateLimited, ServiceUnavailable, Unauthorized
 from chassis.events import stream_for
 from chassis.tokens import TokenVerifier
+from engagement_service.core.events import EVENTS
 from engagement_service.notifications.delivery import RETRY_MS, stream_key
 from engagement_service.settings import EngagementSettings
 
 logger = logging.getLogger("engagement.live")
 
 READER_CLIENT_NAME = "engagement-sse-reader"
-REVOCATIONS = stream_for("user_tokens_revoked")
+REVOCATIONS = stream_for(EVENTS.user_tokens_revoked)
 READ_COUNT = 100
 # A stream's token was verified (by the route's dependency) just before its slot was taken;
 # revocations announced up to this long before that still make it check again.
@@ -499,7 +500,7 @@ class LiveStreams:
             # A periodic check keeps the stream (the next one asks again); a revocation's check
             # does not: it cannot confirm the token.
             return "service_unavailable" if strict else None
-        return None if identity.id == sub.user_id else "unauthorized"
+        return None if str(identity.id) == sub.user_id else "unauthorized"
 
     async def events(self, sub: Subscription) -> AsyncIterator[ServerSentEvent]:
         """The connection's SSE events until its token is refused, the reader gives up, or the

@@ -14,7 +14,7 @@ from chassis.db import UnitOfWork
 from chassis.pagination import Page, Pagination
 from chassis.schemas import error_responses
 from chassis.tokens import CurrentUser
-from engagement_service.core.context import Ctx, context_of
+from engagement_service.core.context import Ctx, EngagementContext
 from engagement_service.notifications import service
 from engagement_service.notifications.delivery import parse_last_event_id
 from engagement_service.notifications.live import Subscription
@@ -26,7 +26,8 @@ async def _live_streams(app: FastAPI) -> AsyncIterator[None]:
     # Merged into the app's lifespan, inside the chassis's: the context exists by now, and
     # the open streams end (and the reader stops) before Redis is closed.
     yield
-    await context_of(app.state.resources).live.shutdown()
+    context: EngagementContext = app.state.resources.context
+    await context.live.shutdown()
 
 
 router = APIRouter(tags=["notifications"], lifespan=_live_streams)
@@ -54,7 +55,7 @@ async def _live_stream(
     """A counted stream (429/503 before the response starts), freed when the response ends,
     however it ends."""
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
-    subscription = await ctx.live.open(user.id, token=token, last_event_id=last_event_id)
+    subscription = await ctx.live.open(str(user.id), token=token, last_event_id=last_event_id)
     try:
         yield subscription
     finally:
@@ -73,14 +74,14 @@ async def list_notifications(
     ] = None,
 ) -> Page[NotificationRead]:
     """The caller's notifications, most recently updated first."""
-    rows, cursor = await service.list_notifications(uuid.UUID(user.id), unread=unread, page=page)
-    return Page(items=await service.read_models(rows), next_cursor=cursor)
+    items, cursor = await service.list_notifications(user.id, unread=unread, page=page)
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.get("/notifications/unread-count", responses=error_responses(401, 503))
 async def unread_count(user: CurrentUser) -> UnreadCount:
     """How many of the caller's notifications are unread."""
-    return UnreadCount(unread=await service.unread_count(uuid.UUID(user.id)))
+    return UnreadCount(unread=await service.unread_count(user.id))
 
 
 @router.get(
@@ -101,7 +102,7 @@ async def stream_notifications(stream: LiveStream, ctx: Ctx) -> AsyncIterator[Se
 @router.post("/notifications/read-all", responses=error_responses(401, 503))
 async def read_all(user: CurrentUser, ctx: Ctx, _: UnitOfWork) -> MarkedRead:
     """Mark every notification of the caller read."""
-    return MarkedRead(marked=await service.mark_all_read(uuid.UUID(user.id), now=ctx.now()))
+    return MarkedRead(marked=await service.mark_all_read(user.id, now=ctx.now()))
 
 
 @router.post("/notifications/{notification_id}/read", responses=error_responses(401, 404, 422, 503))
@@ -109,8 +110,7 @@ async def read_one(
     notification_id: uuid.UUID, user: CurrentUser, ctx: Ctx, _: UnitOfWork
 ) -> NotificationRead:
     """Mark one of the caller's notifications read (again is fine)."""
-    notification = await service.mark_read(uuid.UUID(user.id), notification_id, now=ctx.now())
-    return (await service.read_models([notification]))[0]
+    return await service.mark_read(user.id, notification_id, now=ctx.now())
 
 
 @router.delete(
@@ -120,5 +120,5 @@ async def read_one(
 )
 async def delete_one(notification_id: uuid.UUID, user: CurrentUser, _: UnitOfWork) -> Response:
     """Delete one of the caller's notifications."""
-    await service.delete_notification(uuid.UUID(user.id), notification_id)
+    await service.delete_notification(user.id, notification_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,56 +2,33 @@
 
 Runs inside the caller's transaction. Every change a recipient should see live (a new or
 grown notification, a withdrawn one, a read mark) is also queued as a ``Delivery`` row in the
-same transaction; the delivery relay puts it on the user's Redis stream after commit.
-
-Rules:
-- nobody is notified about their own actions, and a deleted user is never notified;
-- reactions to one post within ``reaction_group_window_seconds`` of the group's first
-  reaction share one unread notification, updated in place; a removed reaction takes its
-  actor out of the unread group (and the group goes when nobody is left);
-- a comment on your post notifies you, a reply to your comment notifies you; if both apply to
-  the same person (a reply to your own comment on your own post), only the reply does;
-- withdrawn (deleted) when their cause disappears, while still unread: the post is deleted
-  (reactions, comments and replies about it), the comment is deleted, the connection is
-  removed. What was read stays as history. Content-removed notices are never withdrawn.
+same transaction; the delivery relay (``delivery.py``) puts it on the user's Redis stream after
+commit. The rules (who is told, grouping, withdrawal) are in ``rules.py``.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
-
-from tortoise import connections
 
 from chassis.errors import NotFound
-from chassis.pagination import PageParams, keyset_page
-from engagement_service.activity.service import COMMENT, REACTION, Item
-from engagement_service.notifications.models import Delivery, Notification, NotificationType
-from engagement_service.notifications.schemas import NotificationRead
-from engagement_service.users.service import is_deleted, users_by_id
-
-DELIVERY_CHANNEL = "engagement_delivery"
-
-# Delivery events (the SSE ``event:`` field).
-NOTIFICATION = "notification"  # new or updated: data is the NotificationRead
-REMOVED = "notification_removed"  # withdrawn or deleted: {"id": ...}
-READ = "notification_read"  # {"ids": [...]} or {"all": true}
-PURGE = "purge"  # internal: the user is gone, drop their stream
-
-# Notifications about other people's activity on a post: withdrawn with the post.
-ABOUT_POST = (
-    NotificationType.POST_REACTION_RECEIVED,
-    NotificationType.POST_COMMENT_RECEIVED,
-    NotificationType.COMMENT_REPLY,
+from chassis.pagination import PageParams
+from engagement_service.activity import items as activity
+from engagement_service.activity.rules import Item
+from engagement_service.notifications import queries, rules
+from engagement_service.notifications.models import Notification, NotificationType
+from engagement_service.notifications.rules import (
+    ABOUT_COMMENT,
+    ABOUT_POST,
+    NOTIFICATION,
+    PURGE,
+    READ,
+    REMOVED,
+    Notice,
 )
-ABOUT_COMMENT = (NotificationType.POST_COMMENT_RECEIVED, NotificationType.COMMENT_REPLY)
-
-
-def _conn() -> Any:
-    return connections.get("default")
+from engagement_service.notifications.schemas import NotificationRead
+from engagement_service.users import service as users
 
 
 def not_found() -> NotFound:
@@ -61,164 +38,183 @@ def not_found() -> NotFound:
 # --- delivery queue -------------------------------------------------------------------------
 
 
-async def enqueue(user_id: uuid.UUID, event: str, payload: dict[str, Any]) -> None:
-    await Delivery.create(user_id=user_id, event=event, payload=payload)
-    # Postgres delivers the NOTIFY at commit only: the relay wakes right after it.
-    await _conn().execute_query("SELECT pg_notify($1, '')", [DELIVERY_CHANNEL])
-
-
 async def read_models(notifications: list[Notification]) -> list[NotificationRead]:
     actor_ids = {uuid.UUID(a) for n in notifications for a in n.actor_ids[:3]}
-    users = await users_by_id(actor_ids)
-    return [NotificationRead.of(n, users) for n in notifications]
+    people = await users.users_by_id(actor_ids)
+    return [NotificationRead.of(n, people) for n in notifications]
 
 
 async def _deliver(notifications: list[Notification]) -> None:
     for model in await read_models(notifications):
         n = next(x for x in notifications if x.id == model.id)
-        await enqueue(n.user_id, NOTIFICATION, model.model_dump(mode="json"))
+        await queries.insert_delivery(n.user_id, NOTIFICATION, model.model_dump(mode="json"))
 
 
 async def _removed(rows: Iterable[tuple[uuid.UUID, uuid.UUID]]) -> None:
     """Tell each recipient (user_id, notification_id) the notification is gone."""
     for user_id, notification_id in rows:
-        await enqueue(user_id, REMOVED, {"id": str(notification_id)})
+        await queries.insert_delivery(user_id, REMOVED, {"id": str(notification_id)})
 
 
 # --- creation -------------------------------------------------------------------------------
 
 
-async def notify(
-    *,
-    user_id: uuid.UUID,
-    type: NotificationType,
-    actor_id: uuid.UUID | None,
-    now: datetime,
-    post_id: uuid.UUID | None = None,
-    subject_id: uuid.UUID | None = None,
-    data: dict[str, Any] | None = None,
-) -> Notification | None:
+async def notify(notice: Notice, *, now: datetime) -> Notification | None:
     """Create one notification (none for one's own action or a deleted recipient)."""
-    if actor_id == user_id or await is_deleted(user_id):
+    if rules.about_oneself(user_id=notice.user_id, actor_id=notice.actor_id):
         return None
-    notification = await Notification.create(
-        id=uuid.uuid4(),
-        user_id=user_id,
-        type=type,
-        post_id=post_id,
-        subject_id=subject_id,
-        actor_ids=[str(actor_id)] if actor_id else [],
-        data=data or {},
-        created_at=now,
-        updated_at=now,
+    if await users.is_deleted(notice.user_id):
+        return None
+    notification = await queries.insert_notification(
+        user_id=notice.user_id,
+        type=notice.type,
+        post_id=notice.post_id,
+        subject_id=notice.subject_id,
+        actor_ids=[str(notice.actor_id)] if notice.actor_id else [],
+        data=notice.data,
+        now=now,
     )
     await _deliver([notification])
     return notification
 
 
-async def notify_reaction(
-    *,
-    owner_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    post_id: uuid.UUID,
-    reaction_type: str | None,
-    reacted_at: datetime,
-    window: timedelta,
-    now: datetime,
-) -> Notification | None:
+async def notify_connected(*, user_id: uuid.UUID, other_id: uuid.UUID, now: datetime) -> None:
+    """``user_id`` connected with ``other_id``: the other one is told."""
+    await notify(
+        Notice(
+            user_id=other_id,
+            type=NotificationType.USER_CONNECTED,
+            actor_id=user_id,
+            subject_id=user_id,
+        ),
+        now=now,
+    )
+
+
+async def notify_comment(comment: Item, *, content: str | None, now: datetime) -> None:
+    """A comment that counts now: its parent's and its post's authors are told, and the
+    replies that arrived before it tell its author."""
+    excerpt = rules.excerpt(content)
+    parent = await activity.get_item(comment.parent_id) if comment.parent_id else None
+    for notice in rules.comment_notices(comment, parent=parent, excerpt=excerpt):
+        await notify(notice, now=now)
+    replies = await activity.live_replies_to(comment.item_id)
+    told = await queries.subjects_notified(comment.actor_id, [r.item_id for r in replies])
+    for notice in rules.early_reply_notices(comment, replies, already_told=told):
+        await notify(notice, now=now)
+
+
+async def notify_reaction(reaction: Item, *, window: timedelta, now: datetime) -> None:
     """Join the post's unread reaction group of the current window, or start one."""
-    if actor_id == owner_id or await is_deleted(owner_id):
-        return None
-    key = f"reactions:{post_id}"
+    owner_id = reaction.owner_id
+    if rules.about_oneself(user_id=owner_id, actor_id=reaction.actor_id):
+        return
+    if await users.is_deleted(owner_id):
+        return
+    key = rules.reaction_group_key(reaction.post_id)
     # One group per (recipient, post) and window, even with several consumers at once.
-    await _conn().execute_query(
-        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [f"notify:{owner_id}:{key}"]
-    )
-    group = (
-        await Notification.filter(
-            user_id=owner_id, group_key=key, read_at__isnull=True, group_until__gt=reacted_at
-        )
-        .order_by("-created_at")
-        .select_for_update()
-        .first()
-    )
-    actor = str(actor_id)
+    await queries.lock_group_key(owner_id, key)
+    group = await queries.lock_open_group(owner_id, key, taking_until=reaction.occurred_at)
+    actor = str(reaction.actor_id)
     if group is None:
-        group = await Notification.create(
-            id=uuid.uuid4(),
+        group = await queries.insert_notification(
             user_id=owner_id,
             type=NotificationType.POST_REACTION_RECEIVED,
-            post_id=post_id,
+            post_id=reaction.post_id,
             actor_ids=[actor],
             group_key=key,
-            group_until=reacted_at + window,
-            data={"reaction_type": reaction_type},
-            created_at=now,
-            updated_at=now,
+            group_until=rules.group_until(reaction.occurred_at, window),
+            data={"reaction_type": reaction.type},
+            now=now,
         )
     else:
-        group.actor_ids = [actor, *(a for a in group.actor_ids if a != actor)]
-        group.data = {**group.data, "reaction_type": reaction_type}
+        group.actor_ids = rules.joined(group.actor_ids, actor)
+        group.data = {**group.data, "reaction_type": reaction.type}
         group.updated_at = now
-        await group.save(update_fields=["actor_ids", "data", "updated_at"])
+        await queries.save_fields(group, fields=("actor_ids", "data", "updated_at"))
     await _deliver([group])
-    return group
+
+
+async def notify_content_removed(
+    *,
+    author_id: uuid.UUID,
+    moderation_id: uuid.UUID,
+    post_id: uuid.UUID | None,
+    content_type: str,
+    content_id: uuid.UUID,
+    reason: str,
+    already_gone: bool,
+    now: datetime,
+) -> None:
+    """Tell the author their content was removed, and why (once per moderation case).
+
+    Content that was already gone (deleted by its author, or with its post) is not announced:
+    there is nothing left for the author to look at."""
+    if already_gone or await queries.exists_about(user_id=author_id, subject_id=moderation_id):
+        return
+    notice = rules.content_removed_notice(
+        author_id=author_id,
+        moderation_id=moderation_id,
+        post_id=post_id,
+        content_type=content_type,
+        content_id=content_id,
+        reason=reason,
+    )
+    await notify(notice, now=now)
+
+
+async def refresh_comment_excerpt(*, comment_id: uuid.UUID, content: str | None) -> None:
+    """An edited comment: unread notices about it show the new text."""
+    excerpt = rules.excerpt(content)
+    if excerpt is None:
+        return
+    notifications = await queries.lock_unread_about_subject(comment_id, ABOUT_COMMENT)
+    for n in notifications:
+        n.data = {**n.data, "excerpt": excerpt}
+        await queries.save_fields(n, fields=("data",))
+    if notifications:
+        await _deliver(notifications)
 
 
 # --- withdrawal -----------------------------------------------------------------------------
 
 
-async def withdraw_about_post(post_id: uuid.UUID) -> int:
+async def withdraw_about_post(post_id: uuid.UUID) -> None:
     """The post is gone: its unread reaction, comment and reply notifications go too."""
-    rows = await _conn().execute_query_dict(
-        "DELETE FROM engagement_notification WHERE post_id = $1 AND read_at IS NULL "
-        "AND type = ANY($2::text[]) RETURNING id, user_id",
-        [post_id, [t.value for t in ABOUT_POST]],
-    )
-    await _removed((row["user_id"], row["id"]) for row in rows)
-    return len(rows)
+    await _removed(await queries.delete_unread_about_post(post_id, ABOUT_POST))
 
 
 async def withdraw_for_items(items: list[Item], *, now: datetime) -> None:
     """Items stopped counting: withdraw what they caused, if still unread."""
-    comments = [i.item_id for i in items if i.kind == COMMENT]
+    comments = rules.withdrawn_comments(items)
     if comments:
-        rows = await _conn().execute_query_dict(
-            "DELETE FROM engagement_notification WHERE subject_id = ANY($1::uuid[]) "
-            "AND read_at IS NULL AND type = ANY($2::text[]) RETURNING id, user_id",
-            [comments, [t.value for t in ABOUT_COMMENT]],
-        )
-        await _removed((row["user_id"], row["id"]) for row in rows)
-    reactions = [i for i in items if i.kind == REACTION and i.actor_id != i.owner_id]
-    if reactions:
-        await _remove_reactors(reactions, now=now)
+        await _removed(await queries.delete_unread_about_subjects(comments, ABOUT_COMMENT))
+    leaving = rules.reactors_leaving(items)
+    if leaving:
+        await _remove_reactors(leaving, now=now)
 
 
-async def _remove_reactors(reactions: list[Item], *, now: datetime) -> None:
-    leaving: defaultdict[tuple[uuid.UUID, str], set[str]] = defaultdict(set)
-    for item in reactions:
-        leaving[(item.owner_id, f"reactions:{item.post_id}")].add(str(item.actor_id))
-    owners = [owner for owner, _ in leaving]
-    keys = [key for _, key in leaving]
-    groups = (
-        await Notification.filter(user_id__in=owners, group_key__in=keys, read_at__isnull=True)
-        .order_by("id")
-        .select_for_update()
+async def _remove_reactors(
+    leaving: dict[tuple[uuid.UUID, str], set[str]], *, now: datetime
+) -> None:
+    groups = await queries.lock_unread_groups(
+        [owner for owner, _ in leaving], [key for _, key in leaving]
     )
     changed, emptied = [], []
     for group in groups:
         gone = leaving.get((group.user_id, group.group_key or ""), set())
-        if not gone.intersection(group.actor_ids):
+        remaining = rules.without(group.actor_ids, gone)
+        if remaining is None:
             continue
-        group.actor_ids = [a for a in group.actor_ids if a not in gone]
-        if group.actor_ids:
+        group.actor_ids = remaining
+        if remaining:
             group.updated_at = now
-            await group.save(update_fields=["actor_ids", "updated_at"])
+            await queries.save_fields(group, fields=("actor_ids", "updated_at"))
             changed.append(group)
         else:
             emptied.append(group)
     if emptied:
-        await Notification.filter(id__in=[g.id for g in emptied]).delete()
+        await queries.delete_notifications([g.id for g in emptied])
         await _removed((g.user_id, g.id) for g in emptied)
     if changed:
         await _deliver(changed)
@@ -226,46 +222,16 @@ async def _remove_reactors(reactions: list[Item], *, now: datetime) -> None:
 
 async def withdraw_connection(*, user_id: uuid.UUID, other_id: uuid.UUID) -> None:
     """The two are no longer connected: unread "connected with you" notices between them go."""
-    rows = await _conn().execute_query_dict(
-        "DELETE FROM engagement_notification WHERE type = $1 AND read_at IS NULL "
-        "AND ((user_id = $2 AND subject_id = $3) OR (user_id = $3 AND subject_id = $2)) "
-        "RETURNING id, user_id",
-        [NotificationType.USER_CONNECTED.value, user_id, other_id],
-    )
-    await _removed((row["user_id"], row["id"]) for row in rows)
+    await _removed(await queries.delete_unread_connected_between(user_id, other_id))
 
 
-async def forget_recipient(user_id: uuid.UUID) -> None:
-    """The user is gone: their notifications, pending deliveries and live stream."""
-    await Notification.filter(user_id=user_id).delete()
-    await Delivery.filter(user_id=user_id).delete()
-    await enqueue(user_id, PURGE, {})
-
-
-async def withdraw_from(user_id: uuid.UUID) -> None:
-    """The user is gone: unread "connected with you" notices they caused go too."""
-    rows = await _conn().execute_query_dict(
-        "DELETE FROM engagement_notification WHERE type = $1 AND read_at IS NULL "
-        "AND subject_id = $2 RETURNING id, user_id",
-        [NotificationType.USER_CONNECTED.value, user_id],
-    )
-    await _removed((row["user_id"], row["id"]) for row in rows)
-
-
-async def exists_about(*, user_id: uuid.UUID, subject_id: uuid.UUID) -> bool:
-    return await Notification.filter(user_id=user_id, subject_id=subject_id).exists()
-
-
-async def update_comment_excerpt(*, comment_id: uuid.UUID, excerpt: str) -> None:
-    """An edited comment: unread notices about it show the new text."""
-    notifications = await Notification.filter(
-        subject_id=comment_id, read_at__isnull=True, type__in=list(ABOUT_COMMENT)
-    ).select_for_update()
-    for n in notifications:
-        n.data = {**n.data, "excerpt": excerpt}
-        await n.save(update_fields=["data"])
-    if notifications:
-        await _deliver(list(notifications))
+async def forget_user(user_id: uuid.UUID) -> None:
+    """The user is gone: their notifications, pending deliveries and live stream, and the
+    unread "connected with you" notices they caused."""
+    await queries.delete_notifications_to(user_id)
+    await queries.delete_deliveries_to(user_id)
+    await queries.insert_delivery(user_id, PURGE, {})
+    await _removed(await queries.delete_unread_connected_with(user_id))
 
 
 # --- the recipient's API --------------------------------------------------------------------
@@ -273,24 +239,18 @@ async def update_comment_excerpt(*, comment_id: uuid.UUID, excerpt: str) -> None
 
 async def list_notifications(
     user_id: uuid.UUID, *, unread: bool | None, page: PageParams
-) -> tuple[list[Notification], str | None]:
-    query = Notification.filter(user_id=user_id)
-    if unread is True:
-        query = query.filter(read_at__isnull=True)
-    elif unread is False:
-        query = query.filter(read_at__isnull=False)
-    return await keyset_page(query, page, order_by=("-updated_at", "-id"))
+) -> tuple[list[NotificationRead], str | None]:
+    rows, cursor = await queries.page_notifications(user_id, unread=unread, page=page)
+    return await read_models(rows), cursor
 
 
 async def unread_count(user_id: uuid.UUID) -> int:
-    return await Notification.filter(user_id=user_id, read_at__isnull=True).count()
+    return await queries.count_unread(user_id)
 
 
-async def get_own(user_id: uuid.UUID, notification_id: uuid.UUID) -> Notification:
+async def _get_own(user_id: uuid.UUID, notification_id: uuid.UUID) -> Notification:
     """The caller's notification; someone else's is indistinguishable from a missing one."""
-    found = (
-        await Notification.filter(id=notification_id, user_id=user_id).select_for_update().first()
-    )
+    found = await queries.lock_own(user_id, notification_id)
     if found is None:
         raise not_found()
     return found
@@ -298,23 +258,23 @@ async def get_own(user_id: uuid.UUID, notification_id: uuid.UUID) -> Notificatio
 
 async def mark_read(
     user_id: uuid.UUID, notification_id: uuid.UUID, *, now: datetime
-) -> Notification:
-    notification = await get_own(user_id, notification_id)
+) -> NotificationRead:
+    notification = await _get_own(user_id, notification_id)
     if notification.read_at is None:
         notification.read_at = now
-        await notification.save(update_fields=["read_at"])
-        await enqueue(user_id, READ, {"ids": [str(notification.id)]})
-    return notification
+        await queries.save_fields(notification, fields=("read_at",))
+        await queries.insert_delivery(user_id, READ, {"ids": [str(notification.id)]})
+    return (await read_models([notification]))[0]
 
 
 async def mark_all_read(user_id: uuid.UUID, *, now: datetime) -> int:
-    marked = await Notification.filter(user_id=user_id, read_at__isnull=True).update(read_at=now)
+    marked = await queries.mark_all_read(user_id, at=now)
     if marked:
-        await enqueue(user_id, READ, {"all": True, "at": now.isoformat()})
-    return int(marked)
+        await queries.insert_delivery(user_id, READ, {"all": True, "at": now.isoformat()})
+    return marked
 
 
 async def delete_notification(user_id: uuid.UUID, notification_id: uuid.UUID) -> None:
-    notification = await get_own(user_id, notification_id)
-    await notification.delete()
-    await enqueue(user_id, REMOVED, {"id": str(notification_id)})
+    notification = await _get_own(user_id, notification_id)
+    await queries.delete_notification(notification)
+    await queries.insert_delivery(user_id, REMOVED, {"id": str(notification_id)})

@@ -25,7 +25,7 @@ async def recommended_connections(
     user: CurrentUser, page: Pagination
 ) -> Page[ConnectionRecommendation]:
     """People you may know: friends of friends, by mutual connections then shared interests."""
-    people, cursor = await service.people_you_may_know(uuid.UUID(user.id), page=page)
+    people, cursor = await service.people_you_may_know(user.id, page=page)
     return Page(items=[ConnectionRecommendation.of(p) for p in people], next_cursor=cursor)
 
 
@@ -36,7 +36,7 @@ async def recommended_connections(
 )
 async def dismiss_connection(user_id: uuid.UUID, user: CurrentUser, _: UnitOfWork) -> Response:
     """Never recommend this person to you again."""
-    await service.dismiss(uuid.UUID(user.id), dismissed_id=user_id)
+    await service.dismiss(user.id, dismissed_id=user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -45,8 +45,7 @@ async def recommended_posts(
     user: CurrentUser, page: Pagination, ctx: Ctx
 ) -> Page[PostRecommendation]:
     """POSTED posts you did not write or view, by interest match, popularity and freshness."""
-    me = uuid.UUID(user.id)
     posts, cursor, affinity = await service.posts_for_you(
-        me, page=page, now=ctx.now(), per_source=ctx.settings.post_candidates_per_source
+        user.id, page=page, now=ctx.now(), per_source=ctx.settings.post_candidates_per_source
     )
     return Page(items=[PostRecommendation.of(p, affinity) for p in posts], next_cursor=cursor)

@@ -5,7 +5,12 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from engagement_service.recommendations.service import PersonCandidate, PostCandidate
+from engagement_service.recommendations.rules import (
+    PersonCandidate,
+    PostCandidate,
+    connection_reasons,
+    post_reasons,
+)
 
 
 class RecommendedUser(BaseModel):
@@ -23,9 +28,6 @@ class ConnectionRecommendation(BaseModel):
 
     @classmethod
     def of(cls, person: PersonCandidate) -> ConnectionRecommendation:
-        reasons = [f"{person.mutual} mutual connection{'s' if person.mutual != 1 else ''}"]
-        if person.shared:
-            reasons.append(f"{person.shared} shared interest{'s' if person.shared != 1 else ''}")
         return cls(
             user=RecommendedUser(
                 id=person.id,
@@ -35,7 +37,7 @@ class ConnectionRecommendation(BaseModel):
             ),
             mutual_connections=person.mutual,
             shared_interests=person.shared,
-            reasons=reasons,
+            reasons=connection_reasons(person),
         )
 
 
@@ -56,14 +58,6 @@ class PostRecommendation(BaseModel):
 
     @classmethod
     def of(cls, post: PostCandidate, affinity: dict[str, float]) -> PostRecommendation:
-        reasons = []
-        matched = sorted((c for c in post.categories if c in affinity), key=lambda c: -affinity[c])
-        if matched:
-            reasons.append("matches your interest in " + ", ".join(matched))
-        if post.popularity >= 0.5:
-            reasons.append(f"popular: {post.reactions} reactions, {post.comments} comments")
-        if post.freshness >= 0.7:
-            reasons.append("new")
         return cls(
             post_id=post.id,
             author_id=post.author_id,
@@ -77,5 +71,5 @@ class PostRecommendation(BaseModel):
             match=round(post.match, 6),
             popularity=round(post.popularity, 6),
             freshness=round(post.freshness, 6),
-            reasons=reasons,
+            reasons=post_reasons(post, affinity),
         )

@@ -12,9 +12,10 @@ import pytest
 from chassis.clock import FrozenClock
 from engagement_service.activity import scoring
 from engagement_service.activity.models import ActivityItem, Counter, Post
-from engagement_service.activity.service import refresh_all_scores, refresh_scores
+from engagement_service.activity.scores import refresh_all_scores, refresh_scores
+from engagement_service.users.models import User as UserRow
 from tests import events as ev
-from tests.conftest import API, Bus, User, create_users
+from tests.conftest import API, Bus, User, connect, create_users
 
 ZERO_TYPES = {"LIKE": 0, "LOVE": 0, "ANGRY": 0, "SAD": 0, "FUNNY": 0, "JOY": 0}
 
@@ -276,7 +277,12 @@ async def test_deleted_user_profile_is_removed_and_their_items_stop_counting(
     await bus.publish("post_comment_created", comment)
     await bus.publish("post_reaction_created", reaction)
     await bus.publish("post_reaction_created", ev.reaction(ev.new_id(), ben_post, ben.id, ann.id))
-    await bus.drain()
+    await connect(auth, ann, ben)
+
+    async def connected() -> bool:
+        return (await profile(client, ann))["connections"] == 1
+
+    await bus.until(connected)
     assert (await profile(client, ann))["comments_received"] == 1
 
     # Ben deletes his account at the real auth service: its user_deleted reaches us.
@@ -296,6 +302,13 @@ async def test_deleted_user_profile_is_removed_and_their_items_stop_counting(
     )
     assert await Counter.filter(user_id=ben.id).count() == 0
     assert await Post.filter(author_id=ben.id, deleted_at__isnull=True).count() == 0
+    # Ann lost a connection (connections are not items): her score is recomputed in full,
+    # after Ben's comment and reaction stopped counting, so it is exactly a recompute's.
+    assert mine["connections"] == 0
+    ann_row = await UserRow.get(id=ann.id)
+    assert ann_row.score_updated_at is not None
+    assert await refresh_scores([ann.uuid], now=ann_row.score_updated_at) == 1
+    assert (await UserRow.get(id=ann.id)).score_raw == ann_row.score_raw
 
     # The interaction service's own cascade (reason account_deleted) is a no-op here, and so
     # is a late event about Ben.

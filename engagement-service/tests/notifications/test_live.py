@@ -28,7 +28,7 @@ from chassis.testing import (
     read_events,
     wait_until,
 )
-from engagement_service.core.context import EngagementContext, context_of
+from engagement_service.core.context import EngagementContext
 from engagement_service.core.service import build_definition
 from engagement_service.notifications.delivery import stream_key
 from engagement_service.notifications.live import READER_CLIENT_NAME, StreamSlots, slots_key
@@ -412,7 +412,8 @@ async def test_a_redis_outage_ends_the_streams_with_an_error_and_the_reader_reco
         )
         app = create_app(definition)
         async with app.router.lifespan_context(app), LiveServer(app, lifespan="off") as server:
-            live = context_of(app.state.resources).live
+            context: EngagementContext = app.state.resources.context
+            live = context.live
             redis = Redis.from_url(private.url)
             try:
                 async with sse(server, ann) as stream:

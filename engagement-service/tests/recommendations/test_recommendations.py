@@ -6,13 +6,15 @@ import base64
 import json
 import math
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from chassis.clock import FrozenClock
 from chassis.testing import assert_error
+from engagement_service.recommendations import rules
 from engagement_service.recommendations.models import Dismissal
 from tests import events as ev
 from tests.conftest import API, Bus, User, create_users
@@ -205,6 +207,15 @@ async def test_posts_for_you_in_exact_order(
         (p["popular_sports"], rank(0, 25, 0)),
         (p["art"], rank(0, 0, 0)),
     ]
+    # Postgres ranks by the formula of rules.py: each row's parts, and its rank from them.
+    for row in got:
+        assert row["match"] == rules.match(row["categories"], {"MUSIC": 1.0})
+        counts = {k: row[k] for k in ("reactions", "comments", "views")}
+        assert row["popularity"] == round(rules.popularity(**counts), 6)
+        age = now - datetime.fromisoformat(row["published_at"])
+        assert row["freshness"] == round(rules.freshness(age), 6)
+        parts = {k: row[k] for k in ("match", "popularity", "freshness")}
+        assert row["rank"] == pytest.approx(rules.rank(**parts), abs=2e-6)
     sports = got[3]
     assert (sports["reactions"], sports["match"], sports["reasons"]) == (5, 0.0, ["new"])
     assert got[0]["reasons"] == ["matches your interest in MUSIC", "new"]
