@@ -192,18 +192,30 @@ async def _open_case(moderation: Moderation, analysis: Analysis, *, now: datetim
     take_analysis(moderation, analysis)
     refresh_queue(moderation)
     await queries.insert_case(moderation)
+    await _record_analysis(moderation, ActionType.ANALYSED, analysis, now=now, from_status=None)
+    return moderation
+
+
+async def _record_analysis(
+    moderation: Moderation,
+    action: ActionType,
+    analysis: Analysis,
+    *,
+    now: datetime,
+    from_status: ModerationStatus | None,
+) -> None:
+    """The history entry of an analysis that decided the case, and the removal it may ask for."""
     await record(
         moderation,
-        ActionType.ANALYSED,
+        action,
         now=now,
-        from_status=None,
+        from_status=from_status,
         reason=analysis.reason,
         note=analysis_note(analysis),
         data=analysis_data(analysis),
     )
     if moderation.status == ModerationStatus.DELETE_REQUESTED:
-        await request_removal(moderation, now=now, from_status=None)
-    return moderation
+        await request_removal(moderation, now=now, from_status=from_status)
 
 
 async def _reanalyse(
@@ -233,17 +245,9 @@ async def _reanalyse(
     moderation.decided_at = now
     refresh_queue(moderation)
     await cases.save_case(moderation)
-    await record(
-        moderation,
-        ActionType.REANALYSED,
-        now=now,
-        from_status=previous,
-        reason=analysis.reason,
-        note=analysis_note(analysis),
-        data=analysis_data(analysis),
+    await _record_analysis(
+        moderation, ActionType.REANALYSED, analysis, now=now, from_status=previous
     )
-    if moderation.status == ModerationStatus.DELETE_REQUESTED:
-        await request_removal(moderation, now=now, from_status=previous)
     return moderation
 
 
